@@ -1,0 +1,19 @@
+/** Jest 30 + ts-jest in ESM mode (run under node --experimental-vm-modules; @actions/* 3.x are ESM-only). */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  roots: ['<rootDir>/packages', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  moduleNameMapper: {
+    '^@eds/core$': '<rootDir>/packages/core/src/index.ts',
+    '^@eds/cli$': '<rootDir>/packages/cli/src/main.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    // Type checking is done once by `tsc -b` in `npm test`; here ts-jest only transpiles, which keeps jest fast.
+    '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, tsconfig: 'tsconfig.base.json' }],
+  },
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,7 @@
+export {
+  SecretValue,
+  registerSecret,
+  onSecretRegistered,
+  redact,
+  clearSecretsForTesting,
+} from './secret-value.js';

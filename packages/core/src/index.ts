@@ -1,3 +1,5 @@
 export * from './errors/index.js';
 export * from './secrets/index.js';
 export * from './targets/index.js';
+export * from './model/index.js';
+export * from './records/index.js';

@@ -88,8 +88,8 @@ export class ConflictError extends EdsError {
 
 /** A record, deployment or environment that does not exist. Exit 2 (the user named it). */
 export class NotFoundError extends EdsError {
-  constructor(message: string, options: EdsErrorOptions = {}) {
-    super('NOT_FOUND', ExitCode.InvalidInput, message, options);
+  constructor(message: string, options: EdsErrorOptions & { code?: string } = {}) {
+    super(options.code ?? 'NOT_FOUND', ExitCode.InvalidInput, message, options);
   }
 }
 

@@ -1,0 +1,8 @@
+export * from './record.js';
+export { newDeploymentId, parseDeploymentId, isDeploymentId, type ParsedId } from './ids.js';
+export type { DocumentBackend, StoredDocument } from './backend.js';
+export { MemoryBackend } from './memory-backend.js';
+export { FileBackend } from './file-backend.js';
+export { LockSchema, isLockActive, describeLock, type EnvironmentLock } from './lock.js';
+export { RecordStore, type NewRecord, type ListOptions, type ListResult, type AcquireLockOptions } from './store.js';
+export { openStore, defaultStateDir, type StoreOptions } from './open-store.js';

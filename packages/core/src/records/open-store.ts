@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { ValidationError } from '../errors/index.js';
+import type { DocumentBackend } from './backend.js';
+import { FileBackend } from './file-backend.js';
+import { MemoryBackend } from './memory-backend.js';
+import { RecordStore } from './store.js';
+
+export interface StoreOptions {
+  /** Backend name; default `file`. */
+  store?: string;
+  /** State directory of the file store. */
+  stateDir: string;
+  clock?: () => Date;
+}
+
+/** `--state DIR`, else `EDS_STATE_DIR`, else `./.eds`. */
+export function defaultStateDir(explicit?: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  return path.resolve(cwd, explicit ?? env.EDS_STATE_DIR ?? '.eds');
+}
+
+/** The one table of record-store backends. Kubernetes registers here when its package lands. */
+const BACKENDS: Record<string, (options: StoreOptions) => DocumentBackend> = {
+  file: (options) => new FileBackend(path.join(options.stateDir, 'store')),
+  memory: () => new MemoryBackend(),
+};
+
+export function openStore(options: StoreOptions): RecordStore {
+  const name = options.store ?? 'file';
+  const factory = BACKENDS[name];
+  if (!factory) {
+    throw new ValidationError(`unknown record store "${name}"; known: ${Object.keys(BACKENDS).join(', ')}`, {
+      code: 'UNKNOWN_STORE',
+      path: '--store',
+      expected: Object.keys(BACKENDS).join(' | '),
+    });
+  }
+  return new RecordStore(factory(options), options.clock);
+}

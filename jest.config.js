@@ -12,7 +12,7 @@ export default {
   },
   transform: {
     // Type checking is done once by `tsc -b` in `npm test`; here ts-jest only transpiles, which keeps jest fast.
-    '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, tsconfig: 'tsconfig.base.json' }],
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.base.json' }],
   },
   testTimeout: 60000,
   maxWorkers: 2,

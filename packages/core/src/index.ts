@@ -3,3 +3,4 @@ export * from './secrets/index.js';
 export * from './targets/index.js';
 export * from './model/index.js';
 export * from './records/index.js';
+export { jsonSchemas } from './schemas.js';

@@ -7,3 +7,4 @@ export { formatPath, toProblems, problemsToError, type SpecProblem, type PathSeg
 export { knownKeysAt, nearest } from './schema-walk.js';
 export { parseYamlDocument, MAX_DOCUMENT_BYTES, MAX_ALIAS_COUNT, type ParsedYaml } from './yaml-source.js';
 export { parseSpec, loadSpecFile, environmentOf, type LoadedSpec } from './load-spec.js';
+export { modelJsonSchemas } from './json-schema.js';

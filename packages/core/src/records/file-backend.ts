@@ -86,6 +86,12 @@ export class FileBackend implements DocumentBackend {
     } finally {
       await fs.unlink(temp).catch(() => undefined);
     }
+    // Pruning frees old revision names, so a writer that read long ago can link into a freed slot. Such a
+    // write is stale exactly when a newer revision exists (pruning never removes the newest): undo it.
+    if ((await this.#revisions(dir)).some((r) => r > revision)) {
+      await fs.unlink(path.join(dir, revisionFile(revision))).catch(() => undefined);
+      return false;
+    }
     await fsyncDirectory(dir);
     return true;
   }

@@ -6,3 +6,5 @@ export { FileBackend } from './file-backend.js';
 export { LockSchema, isLockActive, describeLock, type EnvironmentLock } from './lock.js';
 export { RecordStore, type NewRecord, type ListOptions, type ListResult, type AcquireLockOptions } from './store.js';
 export { openStore, defaultStateDir, type StoreOptions } from './open-store.js';
+export { summarize, exitCodeOf, type DeploymentSummary } from './summary.js';
+export { createRecord, appendEvent, type CreateRecordInput } from './new-record.js';

@@ -18,7 +18,8 @@ export class MemoryBackend implements DocumentBackend {
       revisions = new Map();
       this.#documents.set(key, revisions);
     }
-    if (revisions.has(revision)) return false;
+    // A pruned slot below the newest revision is not free: writing it would be a stale write.
+    if (revisions.has(revision) || [...revisions.keys()].some((r) => r > revision)) return false;
     revisions.set(revision, text);
     return true;
   }

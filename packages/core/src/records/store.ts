@@ -209,10 +209,11 @@ export class RecordStore {
   async #writeLock(current: EnvironmentLock | undefined, next: Omit<EnvironmentLock, 'revision'>): Promise<EnvironmentLock | undefined> {
     const revision = (current?.revision ?? 0) + 1;
     const key = lockKey(next.application, next.environment);
-    const ok = await this.backend.create(key, revision, `${JSON.stringify(next, null, 1)}\n`);
+    const { revision: _stale, ...content } = next as EnvironmentLock;
+    const ok = await this.backend.create(key, revision, `${JSON.stringify(content, null, 1)}\n`);
     if (!ok) return undefined;
     if (revision > KEEP_REVISIONS * 4) await this.backend.prune(key, KEEP_REVISIONS * 4);
-    return { ...next, revision };
+    return { ...content, revision };
   }
 
   /**

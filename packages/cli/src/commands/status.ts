@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { describeLock, ExitCode, summarize, type DeploymentSummary } from '@eds/core';
+import type { Handler } from '../main.js';
+import { describeSummary } from '../output.js';
+
+export function registerStatus(program: Command, wrap: (h: Handler) => (...args: unknown[]) => Promise<void>): void {
+  program
+    .command('status')
+    .description('show a deployment (by id) or the latest one of an environment, and who holds its lock')
+    .argument('[id]', 'deployment id')
+    .option('--env <env>', 'environment (latest deployment there)')
+    .action(
+      wrap(async (ctx, id, opts) => {
+        const { env } = opts as { env?: string };
+        const store = ctx.store;
+        let summary: DeploymentSummary | null = null;
+        let application: string;
+        let environment: string | undefined = env;
+        if (typeof id === 'string') {
+          const record = await store.require(id);
+          summary = summarize(record);
+          application = record.application;
+          environment = record.deployment.environment;
+        } else {
+          application = await ctx.application();
+          if (!environment) {
+            const envs = await store.environments(application);
+            const latest = await Promise.all(envs.map((e) => store.latest(application, e)));
+            const summaries = latest.filter((r) => r !== undefined).map((r) => summarize(r));
+            ctx.output.result({ application, environments: summaries, exitCode: 0 }, () =>
+              summaries.length ? summaries.map(describeSummary).join('\n\n') : `no deployments of ${application} yet`,
+            );
+            return ExitCode.Success;
+          }
+          const record = await store.latest(application, environment);
+          summary = record ? summarize(record) : null;
+        }
+        const lock = environment ? await store.getLock(application, environment) : undefined;
+        const lockText = lock ? describeLock(lock) : 'free';
+        ctx.output.result(
+          summary
+            ? { ...summary, lock: lock ?? null }
+            : { id: null, application, environment, status: null, phase: null, components: [], lock: lock ?? null, exitCode: 0 },
+          () =>
+            `${summary ? describeSummary(summary) : `no deployments of ${application} to ${environment ?? '?'} yet`}\nlock        ${lockText}`,
+        );
+        return ExitCode.Success;
+      }),
+    );
+}

@@ -1,0 +1,68 @@
+import {
+  defaultStateDir,
+  loadSpecFile,
+  openStore,
+  ValidationError,
+  type Actor,
+  type LoadedSpec,
+  type RecordStore,
+} from '@eds/core';
+import path from 'node:path';
+import { currentActor } from './actor.js';
+import { Output } from './output.js';
+
+export interface GlobalOptions {
+  file: string;
+  state?: string;
+  store?: string;
+  json: boolean;
+  debug: boolean;
+  color: boolean;
+}
+
+/** What every command gets: parsed global options, output, and lazily opened store and spec. */
+export class CommandContext {
+  readonly output: Output;
+  readonly stateDir: string;
+  #store: RecordStore | undefined;
+  #spec: LoadedSpec | undefined;
+
+  constructor(
+    readonly options: GlobalOptions,
+    readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.output = new Output({ json: options.json, color: options.color });
+    this.stateDir = defaultStateDir(options.state, env);
+  }
+
+  get store(): RecordStore {
+    this.#store ??= openStore({ stateDir: this.stateDir, store: this.options.store ?? this.env.EDS_STORE ?? 'file' });
+    return this.#store;
+  }
+
+  get spec(): LoadedSpec {
+    this.#spec ??= loadSpecFile(path.resolve(this.options.file));
+    return this.#spec;
+  }
+
+  actor(user?: string): Actor {
+    return currentActor(this.env, user);
+  }
+
+  /** The application name: from eds.yaml when there is one, else the only application in the store. */
+  async application(): Promise<string> {
+    try {
+      return this.spec.spec.name;
+    } catch (error) {
+      if (!(error instanceof ValidationError) || error.code !== 'SPEC_NOT_READABLE') throw error;
+      const apps = await this.store.applications();
+      if (apps.length === 1) return apps[0] as string;
+      throw new ValidationError(
+        apps.length === 0
+          ? 'no eds.yaml here and no deployments in the store'
+          : `no eds.yaml here and the store holds several applications (${apps.join(', ')})`,
+        { file: this.options.file, expected: 'an eds.yaml (-f FILE) or a deployment id' },
+      );
+    }
+  }
+}

@@ -4,3 +4,14 @@ export * from './targets/index.js';
 export * from './model/index.js';
 export * from './records/index.js';
 export { jsonSchemas } from './schemas.js';
+export * from './observability/index.js';
+export * from './strategies/index.js';
+export * from './controller/index.js';
+export {
+  ensureLocalAgent,
+  stopLocalAgent,
+  localAgentStatus,
+  startAgent,
+  HostTarget,
+  MultiHostTarget,
+} from './targets/host/index.js';

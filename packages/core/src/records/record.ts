@@ -31,13 +31,15 @@ export const RecordEventSchema = z.strictObject({
 });
 export type RecordEvent = z.infer<typeof RecordEventSchema>;
 
+/** One measurement as the analysis module produces it (same fields; kept here so records stand alone). */
 export const AnalysisMeasurementSchema = z.strictObject({
-  metric: z.string(),
+  metric: z.string().min(1),
+  index: z.number().int().min(0),
+  value: z.number().optional(),
+  stableValue: z.number().optional(),
   phase: z.enum(['Successful', 'Failed', 'Error', 'Inconclusive']),
-  at: TimestampSchema,
-  value: z.number().nullable().optional(),
-  stableValue: z.number().nullable().optional(),
-  message: z.string().optional(),
+  at: z.iso.datetime(),
+  message: z.string(),
 });
 
 export const AnalysisRunSchema = z.strictObject({

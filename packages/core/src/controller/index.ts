@@ -1,0 +1,5 @@
+export { Controller, type ControllerOptions, type DeployRequest } from './controller.js';
+export { DeploymentSession } from './session.js';
+export { deploymentPipeline } from './plan.js';
+export { openTarget, type TargetContext } from './target-factory.js';
+export type { PrepareHooks } from './steps/index.js';

@@ -1,0 +1,66 @@
+import { DeploymentFailedError } from '../../errors/index.js';
+import { runAnalysis, type Measurement } from '../../analysis/index.js';
+import type { StepKind } from '../../pipeline/index.js';
+import type { DeploymentSession } from '../session.js';
+import { field, isObject, isString } from './with.js';
+
+/** Record one analysis run's measurements under `stepId` in the record, creating the run entry if needed. */
+export async function recordMeasurement(session: DeploymentSession, stepId: string, startedAt: string, m: Measurement): Promise<void> {
+  await session.mutate((record) => {
+    let run = record.progress.analysis.find((a) => a.step === stepId);
+    if (!run) {
+      run = { step: stepId, phase: 'Running', startedAt, completedAt: null, measurements: [] };
+      record.progress.analysis.push(run);
+    }
+    run.measurements.push(m);
+  });
+}
+
+export async function recordVerdict(session: DeploymentSession, stepId: string, startedAt: string, phase: 'Successful' | 'Failed' | 'Error' | 'Inconclusive', message: string): Promise<void> {
+  await session.mutate((record) => {
+    let run = record.progress.analysis.find((a) => a.step === stepId);
+    if (!run) {
+      run = { step: stepId, phase: 'Running', startedAt, completedAt: null, measurements: [] };
+      record.progress.analysis.push(run);
+    }
+    run.phase = phase;
+    run.completedAt = new Date().toISOString();
+    run.message = message;
+  });
+}
+
+/** Measure the new version against its template; a failed verdict fails the step (and so the rollout). */
+export function analysisKind(session: DeploymentSession): StepKind {
+  return {
+    name: 'analysis',
+    idempotent: true,
+    async run(ctx) {
+      const component = field(ctx.with, 'component', isString);
+      const template = field(ctx.with, 'template', isObject);
+      if (session.fullPromotion) return { status: 'completed', outputs: { skipped: true } };
+      const stepId = ctx.step.id;
+      const existing = session.record.progress.analysis.find((a) => a.step === stepId);
+      const startedAt = existing?.startedAt ?? session.deps.clock().toISOString();
+      const stable = session.record.progress.stableVersions[component] ?? undefined;
+      const verdict = await runAnalysis({
+        template,
+        component,
+        canaryVersion: session.versionOf(component),
+        ...(stable ? { stableVersion: stable } : {}),
+        metrics: session.deps.target.metrics,
+        signal: ctx.signal,
+        previous: (existing?.measurements ?? []) as Measurement[],
+        startedAt: Date.parse(startedAt),
+        onMeasurement: (m) => {
+          ctx.log(`${m.metric}: ${m.phase} — ${m.message}`);
+          return recordMeasurement(session, stepId, startedAt, m);
+        },
+      });
+      await recordVerdict(session, stepId, startedAt, verdict.phase, verdict.message);
+      if (verdict.phase !== 'Successful') {
+        throw new DeploymentFailedError(`analysis ${verdict.phase.toLowerCase()}: ${verdict.message}`, { code: 'ANALYSIS_FAILED' });
+      }
+      return { status: 'completed' };
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { EventBus, type BusEvent } from './event-bus.js';

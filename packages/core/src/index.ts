@@ -15,3 +15,4 @@ export {
   HostTarget,
   MultiHostTarget,
 } from './targets/host/index.js';
+export * from './analysis/index.js';

@@ -12,6 +12,14 @@ export const canaryStrategy: Strategy = {
     const canary = strategy as CanaryStrategy;
     const steps: PlannedStep[] = [];
     const match = canary.match;
+    // Like Argo Rollouts, the first rollout has nothing to compare against: it goes straight to 100%.
+    if (components.every((c) => !c.stableVersion || c.stableVersion === c.version)) {
+      for (const { spec, version } of components) {
+        steps.push({ id: `${spec.name}-full`, name: `${spec.name}: ${version} ×${spec.replicas}`, kind: 'deploy-version', with: { component: spec.name, version, instances: spec.replicas, progressDeadline: canary.progressDeadline } });
+        steps.push({ id: `${spec.name}-promote`, name: `${spec.name}: all traffic to ${version}`, kind: 'set-traffic', with: { component: spec.name, weights: { [version]: 100 } } });
+      }
+      return steps;
+    }
     for (const { spec, version, stableVersion } of components) {
       const instances = stableVersion && stableVersion !== version ? Math.max(1, Math.ceil(spec.replicas / 2)) : spec.replicas;
       steps.push({ id: `${spec.name}-canary`, name: `start ${spec.name}@${version} ×${instances}`, kind: 'deploy-version', with: { component: spec.name, version, instances, progressDeadline: canary.progressDeadline } });

@@ -38,6 +38,12 @@ export async function ensureVersion(
     env: { ...(spec.env ?? {}), ...session.deps.instanceEnv, VERSION: version },
   });
   log(`${component}@${version}: ${instances} instance(s) requested on ${target.description}`);
+  const traffic = await target.router.getState(component);
+  if (traffic && session.record.progress.endpoints[component] !== traffic.endpoint) {
+    await session.mutate((record) => {
+      record.progress.endpoints[component] = traffic.endpoint;
+    });
+  }
   const started = Date.now();
   for (;;) {
     const status = await target.health(component, version);

@@ -1,1 +1,2 @@
 export type * from './target.js';
+export * from './host/index.js';

@@ -36,6 +36,11 @@ export interface DeployVersionRequest {
   health: HealthCheckSpec;
   /** Environment for the instances (configuration keys). Values may be secrets: sent only to the target. */
   env: Record<string, string>;
+  /**
+   * Port of the component's router listener on a host target (the environment target's port). Absent: the
+   * agent keeps the port it recorded for the component, or picks a free one the first time.
+   */
+  routerPort?: number;
 }
 
 export type InstanceState = 'starting' | 'healthy' | 'unhealthy' | 'crashed' | 'stopped';
@@ -75,6 +80,8 @@ export interface TrafficState {
   matches: TrafficMatch[];
   /** Public URL of the component's router listener. */
   endpoint: string;
+  /** With several hosts (a `VM` target), every host's router URL; `endpoint` is the first. */
+  endpoints?: string[];
 }
 
 export interface TrafficRouter {

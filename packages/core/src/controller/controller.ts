@@ -102,7 +102,8 @@ export class Controller {
     await this.#acquire(spec.name, request.environment, id, request.waitLockMs);
     try {
       if (unfinished) await this.#supersede(unfinished, id);
-      const stableVersions = await this.#stableVersions(spec.name, request.environment);
+      const previous = await this.#lastCompleted(spec.name, request.environment);
+      const stableVersions = Object.fromEntries((previous?.deployment.components ?? []).map((c) => [c.name, c.version]));
       const envSpec = environmentOf(spec, request.environment, file);
       const record = createRecord({
         id,
@@ -121,6 +122,8 @@ export class Controller {
         },
       });
       record.progress.stableVersions = stableVersions;
+      // The router listener outlives deployments: until this one routes, its endpoints are the previous ones.
+      record.progress.endpoints = { ...(previous?.progress.endpoints ?? {}) };
       const state = createPipelineState(definePipeline(deploymentPipeline({ ...record, revision: 1 }), this.#anyKinds()), {
         id: `${id}/pipeline`,
         deploymentId: id,
@@ -541,10 +544,9 @@ export class Controller {
     await this.store.acquireLock(old.application, old.deployment.environment, { holder: by, owner: this.options.actor, ttlMs: this.#ttl });
   }
 
-  async #stableVersions(application: string, environment: string): Promise<Record<string, string | null>> {
+  async #lastCompleted(application: string, environment: string): Promise<DeploymentRecord | undefined> {
     const { records } = await this.store.list({ application, environment, limit: 200 });
-    const last = records.find((r) => r.deployment.status === 'COMPLETED');
-    return Object.fromEntries((last?.deployment.components ?? []).map((c) => [c.name, c.version]));
+    return records.find((r) => r.deployment.status === 'COMPLETED');
   }
 
   #versions(spec: AppSpec, overrides: Record<string, string>, file: string): Record<string, string> {

@@ -21,7 +21,12 @@ function record(environment, at) {
     components: [{ name: 'web', version: '1.0.0' }],
     actor: { user: 'bench', frontEnd: 'bench' },
     now: at,
-    spec: { file: 'eds.yaml', sha256: '0'.repeat(64), application: { name: 'bench' }, request: { versions: {}, set: {}, strategy: null } },
+    spec: {
+      file: 'eds.yaml',
+      sha256: '0'.repeat(64),
+      application: { name: 'bench' },
+      request: { versions: {}, set: {}, strategy: null },
+    },
   });
 }
 

@@ -17,10 +17,14 @@ const bin = path.join(root, 'packages/cli/bin/eds.js');
 
 function eds(args) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, '-f', spec, '--state', state, '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, '-f', spec, '--state', state, '--json', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => process.stderr.write(`    ${String(d).trimEnd().split('\n').join('\n    ')}\n`));
+    child.stderr.on('data', (d) =>
+      process.stderr.write(`    ${String(d).trimEnd().split('\n').join('\n    ')}\n`),
+    );
     child.on('exit', (code) => resolve({ code, result: out ? JSON.parse(out) : {} }));
   });
 }
@@ -59,7 +63,14 @@ function traffic(url) {
 const rows = [];
 function row(step, run) {
   const r = run.result;
-  rows.push([step, r.components?.map((c) => `${c.name}@${c.version}`).join(' ') ?? '-', r.status ?? 'error', r.phase ?? '-', String(run.code), r.reason ?? '']);
+  rows.push([
+    step,
+    r.components?.map((c) => `${c.name}@${c.version}`).join(' ') ?? '-',
+    r.status ?? 'error',
+    r.phase ?? '-',
+    String(run.code),
+    r.reason ?? '',
+  ]);
 }
 
 console.log(`EDS demo — state in ${state}\n`);
@@ -95,6 +106,8 @@ const fmt = (cells) => cells.map((c, i) => c.slice(0, 70).padEnd(widths[i])).joi
 console.log(fmt(headers));
 for (const r of rows) console.log(fmt(r));
 const serving = final.result.components?.[0];
-console.log(`\nnow serving: web@${Object.keys(serving?.weights ?? {}).join(',')} (stable ${serving?.stableVersion ?? '-'}); agent stopped.`);
+console.log(
+  `\nnow serving: web@${Object.keys(serving?.weights ?? {}).join(',')} (stable ${serving?.stableVersion ?? '-'}); agent stopped.`,
+);
 const ok = rows[0][2] === 'COMPLETED' && rows[2][2] === 'COMPLETED' && rows[3][3] === 'ROLLED_BACK';
 process.exitCode = ok ? 0 : 1;

@@ -25,7 +25,9 @@ const server = http.createServer((req, res) => {
   };
   if (url.pathname === '/healthz') return send(200, { status: 'ok', version });
   if (url.pathname === '/config') {
-    const keys = Object.keys(process.env).filter((k) => k.startsWith('HELLO_') || k.startsWith('APP_')).sort();
+    const keys = Object.keys(process.env)
+      .filter((k) => k.startsWith('HELLO_') || k.startsWith('APP_'))
+      .sort();
     return send(200, { version, keys });
   }
   const answer = () => {

@@ -23,22 +23,33 @@ describe('eds CLI basics (real process)', () => {
   });
 
   it.each([
-    ['unknown field', (t: string) => t.replace('maxUnavailable', 'maxUnavail'), 'environments.dev.strategy.maxUnavail'],
+    [
+      'unknown field',
+      (t: string) => t.replace('maxUnavailable', 'maxUnavail'),
+      'environments.dev.strategy.maxUnavail',
+    ],
     ['wrong enum', (t: string) => t.replace('tier: PROD', 'tier: PRODUCTION'), 'environments.prod.tier'],
     ['non-semver', (t: string) => t.replace('version: 1.0.0', 'version: one'), 'components[0].version'],
-    ['weights', (t: string) => t.replace('setWeight: 50', 'setWeight: 5'), 'environments.prod.strategy.steps[3].setWeight'],
-  ])('exits 2 on %s, naming file and field path, without a stack trace', async (_name, transform, fieldPath) => {
-    const file = badSpec(transform);
-    const run = await eds(['validate', '-f', file]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(file);
-    expect(run.stderr).toContain(fieldPath);
-    expect(run.stderr).not.toMatch(/\n\s+at /);
-    const json = await eds(['--json', 'validate', '-f', file]);
-    const parsed = JSON.parse(json.stdout) as { error: { path: string; file: string }; exitCode: number };
-    expect(parsed.exitCode).toBe(2);
-    expect(parsed.error.path).toBe(fieldPath);
-  });
+    [
+      'weights',
+      (t: string) => t.replace('setWeight: 50', 'setWeight: 5'),
+      'environments.prod.strategy.steps[3].setWeight',
+    ],
+  ])(
+    'exits 2 on %s, naming file and field path, without a stack trace',
+    async (_name, transform, fieldPath) => {
+      const file = badSpec(transform);
+      const run = await eds(['validate', '-f', file]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(file);
+      expect(run.stderr).toContain(fieldPath);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      const json = await eds(['--json', 'validate', '-f', file]);
+      const parsed = JSON.parse(json.stdout) as { error: { path: string; file: string }; exitCode: number };
+      expect(parsed.exitCode).toBe(2);
+      expect(parsed.error.path).toBe(fieldPath);
+    },
+  );
 
   it('exits 2 for a missing environment, listing the defined ones', async () => {
     const run = await eds(['validate', '-f', example, '--env', 'qa']);
@@ -66,8 +77,13 @@ describe('eds CLI basics (real process)', () => {
     const store = new RecordStore(new FileBackend(path.join(state, 'store')));
     const base = Date.parse('2026-03-01T10:00:00Z');
     const ids: string[] = [];
-    for (let i = 0; i < 3; i += 1) ids.push((await store.put(sampleRecord('hello', 'prod', new Date(base + i * 1000)), 0)).deployment.id);
-    await store.acquireLock('hello', 'prod', { holder: ids[2] as string, owner: { user: 'alice', frontEnd: 'gitlab' }, ttlMs: null });
+    for (let i = 0; i < 3; i += 1)
+      ids.push((await store.put(sampleRecord('hello', 'prod', new Date(base + i * 1000)), 0)).deployment.id);
+    await store.acquireLock('hello', 'prod', {
+      holder: ids[2],
+      owner: { user: 'alice', frontEnd: 'gitlab' },
+      ttlMs: null,
+    });
     const common = ['-f', example, '--state', state];
 
     const status = await eds([...common, '--json', 'status', '--env', 'prod']);
@@ -81,13 +97,17 @@ describe('eds CLI basics (real process)', () => {
     expect(text.stdout).toMatch(/held by .* \(alice via gitlab\)/);
 
     const history = await eds([...common, '--json', 'history', '--env', 'prod', '--limit', '2']);
-    expect((JSON.parse(history.stdout) as { deployments: { id: string }[] }).deployments.map((d) => d.id)).toEqual([ids[2], ids[1]]);
+    expect(
+      (JSON.parse(history.stdout) as { deployments: { id: string }[] }).deployments.map((d) => d.id),
+    ).toEqual([ids[2], ids[1]]);
 
-    const byId = await eds(['--state', state, '--json', 'status', ids[0] as string]);
+    const byId = await eds(['--state', state, '--json', 'status', ids[0]]);
     expect((JSON.parse(byId.stdout) as { id: string }).id).toBe(ids[0]);
 
     expect((await eds([...common, 'unlock', '--env', 'prod'])).code).toBe(2);
-    const unlock = await eds([...common, 'unlock', '--env', 'prod', '--force'], { env: { EDS_USER: 'ops-carol' } });
+    const unlock = await eds([...common, 'unlock', '--env', 'prod', '--force'], {
+      env: { EDS_USER: 'ops-carol' },
+    });
     expect(unlock.code).toBe(0);
     expect(unlock.stdout).toMatch(/it was held by/);
     expect((await store.getLock('hello', 'prod'))?.note).toMatch(/broken with --force by ops-carol/);

@@ -132,9 +132,12 @@ describe('deployments end to end on the host agent (real eds processes, real HTT
   }, 120_000);
 
   it('rolls a bad canary back: analysis catches 30% errors and all traffic returns to stable', async () => {
-    const paused = json((await run(['deploy', '--env', 'prod', '--set-version', 'web=1.3.0', '--set', 'FAIL_RATE=0.3'], 'bob')).stdout);
+    const paused = json(
+      (await run(['deploy', '--env', 'prod', '--set-version', 'web=1.3.0', '--set', 'FAIL_RATE=0.3'], 'bob'))
+        .stdout,
+    );
     expect(paused.phase).toBe('PAUSED');
-    const endpoint = paused.endpoints.web as string;
+    const endpoint = paused.endpoints.web;
     const stop = load(`${endpoint}/`);
     const result = await run(['approve', paused.id, '--by', 'alice']);
     const seen = await stop();
@@ -154,9 +157,13 @@ describe('deployments end to end on the host agent (real eds processes, real HTT
   it('resumes a deployment whose process was killed with SIGKILL mid-pause', async () => {
     const first = await run(['deploy', '--env', 'stage']);
     expect(first.code).toBe(0);
-    const child = spawn(process.execPath, [EDS_BIN, '-f', spec, '--state', state, 'deploy', '--env', 'stage', '--set-version', 'web=2.0.0'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [EDS_BIN, '-f', spec, '--state', state, 'deploy', '--env', 'stage', '--set-version', 'web=2.0.0'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let log = '';
     await new Promise<void>((resolve) => {
       child.stderr.on('data', (d: Buffer) => {

@@ -10,7 +10,10 @@ export interface EdsRun {
 }
 
 /** Run the real `eds` binary (built by `npm run build`) as a separate process. */
-export function eds(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<EdsRun> {
+export function eds(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<EdsRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [EDS_BIN, ...args], {
       cwd: options.cwd ?? process.cwd(),

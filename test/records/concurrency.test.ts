@@ -24,7 +24,9 @@ describe('file store under concurrent processes', () => {
     const writers = 50;
     const times = 3;
     const codes = await Promise.all(
-      Array.from({ length: writers }, () => runNode([path.join(fixtures, 'cas-writer.mjs'), root, record.deployment.id, String(times)])),
+      Array.from({ length: writers }, () =>
+        runNode([path.join(fixtures, 'cas-writer.mjs'), root, record.deployment.id, String(times)]),
+      ),
     );
     expect(codes.every((c) => c === 0)).toBe(true);
     const final = await store.require(record.deployment.id);
@@ -44,9 +46,13 @@ describe('file store under concurrent processes', () => {
     const store = new RecordStore(new FileBackend(root));
     const record = await store.put(sampleRecord(), 0);
     for (let round = 0; round < 8; round += 1) {
-      const child = spawn(process.execPath, [path.join(fixtures, 'slow-writer.mjs'), root, record.deployment.id], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        [path.join(fixtures, 'slow-writer.mjs'), root, record.deployment.id],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
       // Kill at a different moment of the write loop each round.
       await new Promise((resolve) => setTimeout(resolve, 30 + round * 37));

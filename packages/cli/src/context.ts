@@ -36,7 +36,10 @@ export class CommandContext {
   }
 
   get store(): RecordStore {
-    this.#store ??= openStore({ stateDir: this.stateDir, store: this.options.store ?? this.env.EDS_STORE ?? 'file' });
+    this.#store ??= openStore({
+      stateDir: this.stateDir,
+      store: this.options.store ?? this.env.EDS_STORE ?? 'file',
+    });
     return this.#store;
   }
 
@@ -56,7 +59,7 @@ export class CommandContext {
     } catch (error) {
       if (!(error instanceof ValidationError) || error.code !== 'SPEC_NOT_READABLE') throw error;
       const apps = await this.store.applications();
-      if (apps.length === 1) return apps[0] as string;
+      if (apps.length === 1) return apps[0];
       throw new ValidationError(
         apps.length === 0
           ? 'no eds.yaml here and no deployments in the store'

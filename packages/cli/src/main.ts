@@ -17,7 +17,10 @@ function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
     .option('--no-color', 'plain output')
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text), writeOut: (text) => process.stdout.write(text) });
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+      writeOut: (text) => process.stdout.write(text),
+    });
 
   const wrap =
     (handler: Handler) =>
@@ -50,7 +53,8 @@ export async function run(argv: string[]): Promise<ExitCodeValue> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are successes; every other commander error is a usage error.
-      if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return ExitCode.Success;
+      if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code))
+        return ExitCode.Success;
       return ExitCode.InvalidInput;
     }
     const edsError = error instanceof ValidationError ? error : toEdsError(error);

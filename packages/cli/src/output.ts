@@ -20,25 +20,34 @@ export class Output {
 
   error(error: EdsError, debug: boolean): void {
     if (this.options.json) {
-      process.stdout.write(`${redact(JSON.stringify({ error: error.toJSON(), exitCode: error.exitCode }, null, 2))}\n`);
+      process.stdout.write(
+        `${redact(JSON.stringify({ error: error.toJSON(), exitCode: error.exitCode }, null, 2))}\n`,
+      );
     }
     const label = this.options.color ? '\u001b[31merror\u001b[0m' : 'error';
     process.stderr.write(`${label}: ${redact(error.describe())}\n`);
     const problems = error.details.problems;
     if (Array.isArray(problems) && problems.length > 1) {
       for (const p of problems.slice(1, 10) as { path: string; message: string; line?: number }[]) {
-        process.stderr.write(`  also: ${p.line !== undefined ? `line ${p.line}: ` : ''}${p.path}: ${redact(p.message)}\n`);
+        process.stderr.write(
+          `  also: ${p.line !== undefined ? `line ${p.line}: ` : ''}${p.path}: ${redact(p.message)}\n`,
+        );
       }
     }
     if (debug && error.stack) process.stderr.write(`${redact(error.stack)}\n`);
-    if (debug && error.cause instanceof Error && error.cause.stack) process.stderr.write(`caused by: ${redact(error.cause.stack)}\n`);
+    if (debug && error.cause instanceof Error && error.cause.stack)
+      process.stderr.write(`caused by: ${redact(error.cause.stack)}\n`);
   }
 }
 
 /** Fixed-width columns, for humans. */
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
 }
 

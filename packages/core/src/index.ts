@@ -15,4 +15,13 @@ export {
   HostTarget,
   MultiHostTarget,
 } from './targets/host/index.js';
-export { runAnalysis, parseAnalysisTemplate, parseCondition, PROVIDERS, PROVIDER_NAMES, type AnalysisVerdict, type AnalysisTemplate, type Measurement } from './analysis/index.js';
+export {
+  runAnalysis,
+  parseAnalysisTemplate,
+  parseCondition,
+  PROVIDERS,
+  PROVIDER_NAMES,
+  type AnalysisVerdict,
+  type AnalysisTemplate,
+  type Measurement,
+} from './analysis/index.js';

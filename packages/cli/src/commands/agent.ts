@@ -3,15 +3,23 @@ import path from 'node:path';
 import { ensureLocalAgent, ExitCode, localAgentStatus, stopLocalAgent } from '@eds/core';
 import type { Handler } from '../main.js';
 
-export function registerAgent(program: Command, wrap: (h: Handler) => (...args: unknown[]) => Promise<void>): void {
-  const agent = program.command('agent').description('the local host agent that runs instances and routes traffic');
+export function registerAgent(
+  program: Command,
+  wrap: (h: Handler) => (...args: unknown[]) => Promise<void>,
+): void {
+  const agent = program
+    .command('agent')
+    .description('the local host agent that runs instances and routes traffic');
   agent
     .command('start')
     .description('start the local agent (detached) if it is not running')
     .action(
       wrap(async (ctx) => {
         const target = await ensureLocalAgent({ stateDir: path.join(ctx.stateDir, 'agent') });
-        ctx.output.result({ running: true, url: target.url, exitCode: 0 }, () => `agent running at ${target.url}`);
+        ctx.output.result(
+          { running: true, url: target.url, exitCode: 0 },
+          () => `agent running at ${target.url}`,
+        );
         return ExitCode.Success;
       }),
     );

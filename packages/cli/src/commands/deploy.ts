@@ -24,7 +24,11 @@ export function parsePairs(values: string[], flag: string): Record<string, strin
   const out: Record<string, string> = {};
   for (const value of values) {
     const index = value.indexOf('=');
-    if (index <= 0) throw new ValidationError(`${flag} ${value}: expected KEY=VALUE`, { path: flag, expected: 'KEY=VALUE' });
+    if (index <= 0)
+      throw new ValidationError(`${flag} ${value}: expected KEY=VALUE`, {
+        path: flag,
+        expected: 'KEY=VALUE',
+      });
     out[value.slice(0, index).trim()] = value.slice(index + 1);
   }
   return out;
@@ -39,7 +43,9 @@ export function controllerFor(ctx: CommandContext): Controller {
       const env = app.environments[environment];
       if (!env) throw new ValidationError(`environment ${environment} is not in the deployment's spec`);
       const routerPorts = Object.fromEntries(
-        app.components.filter((c) => c.port !== undefined && c.port > 0).map((c) => [c.name, c.port as number]),
+        app.components
+          .filter((c) => c.port !== undefined && c.port > 0)
+          .map((c) => [c.name, c.port as number]),
       );
       return openTarget(env.target, { stateDir: ctx.stateDir, env: ctx.env, routerPorts });
     },
@@ -47,7 +53,11 @@ export function controllerFor(ctx: CommandContext): Controller {
 }
 
 /** Print the result and map it to the exit code every front end uses. */
-export function finish(ctx: CommandContext, record: DeploymentRecord, exitOverride?: ExitCodeValue): ExitCodeValue {
+export function finish(
+  ctx: CommandContext,
+  record: DeploymentRecord,
+  exitOverride?: ExitCodeValue,
+): ExitCodeValue {
   const summary = summarize(record);
   const exitCode = exitOverride ?? summary.exitCode;
   ctx.output.result({ ...summary, exitCode }, () => describeSummary(summary));
@@ -57,7 +67,9 @@ export function finish(ctx: CommandContext, record: DeploymentRecord, exitOverri
 export function registerDeploy(program: Command, wrap: Wrap): void {
   program
     .command('deploy')
-    .description('deploy the application to an environment with its strategy (exits 0 when paused at a manual step)')
+    .description(
+      'deploy the application to an environment with its strategy (exits 0 when paused at a manual step)',
+    )
     .requiredOption('--env <env>', 'environment')
     .option('--set-version <component=version>', 'version of a component (repeatable)', collect, [])
     .option('--set <key=value>', 'configuration value (repeatable)', collect, [])
@@ -66,11 +78,22 @@ export function registerDeploy(program: Command, wrap: Wrap): void {
     .option('--wait-lock <duration>', 'wait this long for a locked environment (e.g. 30s, 5m)')
     .action(
       wrap(async (ctx, opts) => {
-        const o = opts as { env: string; setVersion: string[]; set: string[]; strategy?: string; wait: boolean; waitLock?: string };
+        const o = opts as {
+          env: string;
+          setVersion: string[];
+          set: string[];
+          strategy?: string;
+          wait: boolean;
+          waitLock?: string;
+        };
         let waitLockMs: number | undefined;
         if (o.waitLock !== undefined) {
           waitLockMs = durationToMs(o.waitLock);
-          if (waitLockMs === undefined) throw new ValidationError(`--wait-lock ${o.waitLock}: not a duration`, { path: '--wait-lock', expected: 'e.g. 30s, 5m' });
+          if (waitLockMs === undefined)
+            throw new ValidationError(`--wait-lock ${o.waitLock}: not a duration`, {
+              path: '--wait-lock',
+              expected: 'e.g. 30s, 5m',
+            });
         }
         const record = await controllerFor(ctx).deploy({
           loaded: ctx.spec,
@@ -92,11 +115,20 @@ export function registerLifecycle(program: Command, wrap: Wrap): void {
     .description('continue a deployment from its record (after a killed process, or to re-check a pause)')
     .argument('<id>', 'deployment id')
     .option('--wait', 'block at pauses', false)
-    .action(wrap(async (ctx, id, opts) => finish(ctx, await controllerFor(ctx).resume(id as string, { wait: (opts as { wait: boolean }).wait }))));
+    .action(
+      wrap(async (ctx, id, opts) =>
+        finish(
+          ctx,
+          await controllerFor(ctx).resume(id as string, { wait: (opts as { wait: boolean }).wait }),
+        ),
+      ),
+    );
 
   program
     .command('promote')
-    .description('continue a paused deployment past its pause (--full: skip all remaining steps and analysis)')
+    .description(
+      'continue a paused deployment past its pause (--full: skip all remaining steps and analysis)',
+    )
     .argument('<id>', 'deployment id')
     .option('--full', 'promote to 100% now', false)
     .option('--wait', 'block at later pauses', false)
@@ -116,14 +148,23 @@ export function registerLifecycle(program: Command, wrap: Wrap): void {
   for (const decision of ['approve', 'reject'] as const) {
     program
       .command(decision)
-      .description(decision === 'approve' ? 'approve a deployment waiting at its approval gate (continues it)' : 'reject a deployment at its approval gate (cancels it)')
+      .description(
+        decision === 'approve'
+          ? 'approve a deployment waiting at its approval gate (continues it)'
+          : 'reject a deployment at its approval gate (cancels it)',
+      )
       .argument('<id>', 'deployment id')
       .requiredOption('--by <user>', 'the approver')
       .option('--comment <text>', 'why')
       .action(
         wrap(async (ctx, id, opts) => {
           const o = opts as { by: string; comment?: string };
-          const record = await controllerFor(ctx).approve(id as string, o.by, decision === 'approve' ? 'approved' : 'rejected', o.comment);
+          const record = await controllerFor(ctx).approve(
+            id as string,
+            o.by,
+            decision === 'approve' ? 'approved' : 'rejected',
+            o.comment,
+          );
           return finish(ctx, record, decision === 'reject' ? 0 : undefined);
         }),
       );
@@ -131,7 +172,9 @@ export function registerLifecycle(program: Command, wrap: Wrap): void {
 
   program
     .command('rollback')
-    .description('deploy the previous COMPLETED versions again (or those of --to ID), skipping steps and analysis')
+    .description(
+      'deploy the previous COMPLETED versions again (or those of --to ID), skipping steps and analysis',
+    )
     .requiredOption('--env <env>', 'environment')
     .option('--to <id>', 'a COMPLETED deployment to go back to')
     .action(

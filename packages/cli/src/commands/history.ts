@@ -3,7 +3,10 @@ import { ExitCode, summarize, ValidationError } from '@eds/core';
 import type { Handler } from '../main.js';
 import { table } from '../output.js';
 
-export function registerHistory(program: Command, wrap: (h: Handler) => (...args: unknown[]) => Promise<void>): void {
+export function registerHistory(
+  program: Command,
+  wrap: (h: Handler) => (...args: unknown[]) => Promise<void>,
+): void {
   program
     .command('history')
     .description('list the deployments of an environment, newest first')
@@ -14,7 +17,10 @@ export function registerHistory(program: Command, wrap: (h: Handler) => (...args
         const { env, limit } = opts as { env: string; limit: string };
         const count = Number(limit);
         if (!Number.isInteger(count) || count < 1) {
-          throw new ValidationError(`--limit must be a positive whole number, got "${limit}"`, { path: '--limit', expected: 'an integer ≥ 1' });
+          throw new ValidationError(`--limit must be a positive whole number, got "${limit}"`, {
+            path: '--limit',
+            expected: 'an integer ≥ 1',
+          });
         }
         const application = await ctx.application();
         const { records, problems } = await ctx.store.list({ application, environment: env, limit: count });

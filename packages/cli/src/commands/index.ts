@@ -8,7 +8,10 @@ import { registerSchema } from './schema.js';
 import { registerDeploy, registerLifecycle } from './deploy.js';
 import { registerAgent } from './agent.js';
 
-export type Register = (program: Command, wrap: (h: Handler) => (...args: unknown[]) => Promise<void>) => void;
+export type Register = (
+  program: Command,
+  wrap: (h: Handler) => (...args: unknown[]) => Promise<void>,
+) => void;
 
 /** Every `eds` command, in help order. */
 export const COMMANDS: readonly Register[] = [

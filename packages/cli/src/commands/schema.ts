@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { ExitCode, jsonSchemas, ValidationError } from '@eds/core';
 import type { Handler } from '../main.js';
 
-export function registerSchema(program: Command, wrap: (h: Handler) => (...args: unknown[]) => Promise<void>): void {
+export function registerSchema(
+  program: Command,
+  wrap: (h: Handler) => (...args: unknown[]) => Promise<void>,
+): void {
   program
     .command('schema')
     .description('print the JSON Schema of eds.yaml or of a record (for editors and other tools)')
@@ -12,9 +15,12 @@ export function registerSchema(program: Command, wrap: (h: Handler) => (...args:
         const schemas = jsonSchemas();
         const schema = schemas[name as string];
         if (!schema) {
-          throw new ValidationError(`unknown schema "${String(name)}"; known: ${Object.keys(schemas).join(', ')}`, {
-            expected: Object.keys(schemas).join(' | '),
-          });
+          throw new ValidationError(
+            `unknown schema "${String(name)}"; known: ${Object.keys(schemas).join(', ')}`,
+            {
+              expected: Object.keys(schemas).join(' | '),
+            },
+          );
         }
         process.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
         void ctx;

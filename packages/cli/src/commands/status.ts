@@ -3,7 +3,10 @@ import { describeLock, ExitCode, summarize, type DeploymentSummary } from '@eds/
 import type { Handler } from '../main.js';
 import { describeSummary } from '../output.js';
 
-export function registerStatus(program: Command, wrap: (h: Handler) => (...args: unknown[]) => Promise<void>): void {
+export function registerStatus(
+  program: Command,
+  wrap: (h: Handler) => (...args: unknown[]) => Promise<void>,
+): void {
   program
     .command('status')
     .description('show a deployment (by id) or the latest one of an environment, and who holds its lock')
@@ -28,7 +31,9 @@ export function registerStatus(program: Command, wrap: (h: Handler) => (...args:
             const latest = await Promise.all(envs.map((e) => store.latest(application, e)));
             const summaries = latest.filter((r) => r !== undefined).map((r) => summarize(r));
             ctx.output.result({ application, environments: summaries, exitCode: 0 }, () =>
-              summaries.length ? summaries.map(describeSummary).join('\n\n') : `no deployments of ${application} yet`,
+              summaries.length
+                ? summaries.map(describeSummary).join('\n\n')
+                : `no deployments of ${application} yet`,
             );
             return ExitCode.Success;
           }
@@ -40,7 +45,16 @@ export function registerStatus(program: Command, wrap: (h: Handler) => (...args:
         ctx.output.result(
           summary
             ? { ...summary, lock: lock ?? null }
-            : { id: null, application, environment, status: null, phase: null, components: [], lock: lock ?? null, exitCode: 0 },
+            : {
+                id: null,
+                application,
+                environment,
+                status: null,
+                phase: null,
+                components: [],
+                lock: lock ?? null,
+                exitCode: 0,
+              },
           () =>
             `${summary ? describeSummary(summary) : `no deployments of ${application} to ${environment ?? '?'} yet`}\nlock        ${lockText}`,
         );

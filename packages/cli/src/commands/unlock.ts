@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { describeLock, ExitCode, ValidationError } from '@eds/core';
 import type { Handler } from '../main.js';
 
-export function registerUnlock(program: Command, wrap: (h: Handler) => (...args: unknown[]) => Promise<void>): void {
+export function registerUnlock(
+  program: Command,
+  wrap: (h: Handler) => (...args: unknown[]) => Promise<void>,
+): void {
   program
     .command('unlock')
     .description('break an environment lock (recorded with who did it)')
@@ -13,7 +16,10 @@ export function registerUnlock(program: Command, wrap: (h: Handler) => (...args:
       wrap(async (ctx, opts) => {
         const { env, force, by } = opts as { env: string; force: boolean; by?: string };
         if (!force) {
-          throw new ValidationError('unlock needs --force: the holder may still be running', { path: '--force', expected: '--force' });
+          throw new ValidationError('unlock needs --force: the holder may still be running', {
+            path: '--force',
+            expected: '--force',
+          });
         }
         const application = await ctx.application();
         const broken = await ctx.store.forceUnlock(application, env, ctx.actor(by));

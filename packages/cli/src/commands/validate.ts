@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { environmentOf, ExitCode } from '@eds/core';
 import type { Handler } from '../main.js';
 
-export function registerValidate(program: Command, wrap: (h: Handler) => (...args: unknown[]) => Promise<void>): void {
+export function registerValidate(
+  program: Command,
+  wrap: (h: Handler) => (...args: unknown[]) => Promise<void>,
+): void {
   program
     .command('validate')
     .description('check eds.yaml (and an environment) without changing anything')
@@ -18,7 +21,14 @@ export function registerValidate(program: Command, wrap: (h: Handler) => (...arg
           strategy: e.strategy.type,
         }));
         ctx.output.result(
-          { valid: true, file, application: spec.name, components: spec.components.map((c) => `${c.name}@${c.version}`), environments, exitCode: 0 },
+          {
+            valid: true,
+            file,
+            application: spec.name,
+            components: spec.components.map((c) => `${c.name}@${c.version}`),
+            environments,
+            exitCode: 0,
+          },
           () =>
             `${file}: valid — ${spec.name}, ${spec.components.length} component(s), environments: ${environments
               .map((e) => `${e.name} (${e.tier}, ${e.strategy})`)

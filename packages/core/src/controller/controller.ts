@@ -9,7 +9,7 @@ import {
 } from '../errors/index.js';
 import { environmentOf, isTerminal, type AppSpec, type LoadedSpec } from '../model/index.js';
 import { runAnalysis } from '../analysis/index.js';
-import { createPipelineState, definePipeline, runPipeline, type PipelineState } from '../pipeline/index.js';
+import { createPipelineState, definePipeline, runPipeline } from '../pipeline/index.js';
 import {
   appendEvent,
   createRecord,
@@ -22,7 +22,13 @@ import type { Target } from '../targets/index.js';
 import { EventBus } from '../observability/index.js';
 import { DeploymentSession } from './session.js';
 import { deploymentPipeline } from './plan.js';
-import { deploymentStepKinds, recordMeasurement, recordVerdict, sleep, type PrepareHooks } from './steps/index.js';
+import {
+  deploymentStepKinds,
+  recordMeasurement,
+  recordVerdict,
+  sleep,
+  type PrepareHooks,
+} from './steps/index.js';
 
 export interface ControllerOptions {
   store: RecordStore;
@@ -81,7 +87,10 @@ export class Controller {
     environmentOf(spec, request.environment, file);
     const versions = this.#versions(spec, request.versions ?? {}, file);
     if (request.strategy && !['ROLLING', 'BLUE_GREEN', 'CANARY'].includes(request.strategy)) {
-      throw new ValidationError(`unknown strategy "${request.strategy}"`, { path: '--strategy', expected: 'one of ROLLING, BLUE_GREEN, CANARY' });
+      throw new ValidationError(`unknown strategy "${request.strategy}"`, {
+        path: '--strategy',
+        expected: 'one of ROLLING, BLUE_GREEN, CANARY',
+      });
     }
     const requestSnapshot = {
       versions,
@@ -103,7 +112,9 @@ export class Controller {
     try {
       if (unfinished) await this.#supersede(unfinished, id);
       const previous = await this.#lastCompleted(spec.name, request.environment);
-      const stableVersions = Object.fromEntries((previous?.deployment.components ?? []).map((c) => [c.name, c.version]));
+      const stableVersions = Object.fromEntries(
+        (previous?.deployment.components ?? []).map((c) => [c.name, c.version]),
+      );
       const envSpec = environmentOf(spec, request.environment, file);
       const record = createRecord({
         id,
@@ -111,7 +122,7 @@ export class Controller {
         environment: request.environment,
         description: spec.description ?? `${spec.name} to ${request.environment}`,
         strategy: (request.strategy ?? envSpec.strategy.type) as DeploymentRecord['deployment']['strategy'],
-        components: spec.components.map((c) => ({ name: c.name, version: versions[c.name] as string })),
+        components: spec.components.map((c) => ({ name: c.name, version: versions[c.name] })),
         actor: this.options.actor,
         now,
         spec: {
@@ -124,14 +135,19 @@ export class Controller {
       record.progress.stableVersions = stableVersions;
       // The router listener outlives deployments: until this one routes, its endpoints are the previous ones.
       record.progress.endpoints = { ...(previous?.progress.endpoints ?? {}) };
-      const state = createPipelineState(definePipeline(deploymentPipeline({ ...record, revision: 1 }), this.#anyKinds()), {
-        id: `${id}/pipeline`,
-        deploymentId: id,
-      });
+      const state = createPipelineState(
+        definePipeline(deploymentPipeline({ ...record, revision: 1 }), this.#anyKinds()),
+        {
+          id: `${id}/pipeline`,
+          deploymentId: id,
+        },
+      );
       record.pipeline = state.pipeline;
       record.progress.steps = state.steps;
       const created = await this.store.put(record, 0);
-      this.#log(`deployment ${id} created: ${created.deployment.components.map((c) => `${c.name}@${c.version}`).join(', ')}`);
+      this.#log(
+        `deployment ${id} created: ${created.deployment.components.map((c) => `${c.name}@${c.version}`).join(', ')}`,
+      );
       return await this.#run(created, request.wait ?? false);
     } catch (error) {
       await this.#releaseIfNotPaused(spec.name, request.environment, id);
@@ -161,24 +177,50 @@ export class Controller {
     return this.#continueOrSignal(id, options);
   }
 
-  async approve(id: string, user: string, decision: 'approved' | 'rejected', comment?: string): Promise<DeploymentRecord> {
+  async approve(
+    id: string,
+    user: string,
+    decision: 'approved' | 'rejected',
+    comment?: string,
+  ): Promise<DeploymentRecord> {
     const record = await this.#requireActive(id, decision === 'approved' ? 'approve' : 'reject');
     const app = record.spec.application as unknown as AppSpec;
     const approvals = app.environments[record.deployment.environment]?.approvals;
-    if (!approvals) throw new ValidationError(`environment ${record.deployment.environment} requires no approvals`, { code: 'NO_APPROVAL_GATE' });
+    if (!approvals)
+      throw new ValidationError(`environment ${record.deployment.environment} requires no approvals`, {
+        code: 'NO_APPROVAL_GATE',
+      });
     if (!approvals.approvers.includes(user)) {
-      throw new PolicyError(`${user} is not an approver of ${record.deployment.environment} (approvers: ${approvals.approvers.join(', ')})`, { code: 'NOT_AN_APPROVER' });
+      throw new PolicyError(
+        `${user} is not an approver of ${record.deployment.environment} (approvers: ${approvals.approvers.join(', ')})`,
+        { code: 'NOT_AN_APPROVER' },
+      );
     }
     if (user === record.deployment.createdBy) {
-      throw new PolicyError(`${user} requested this deployment and cannot approve it`, { code: 'SELF_APPROVAL' });
+      throw new PolicyError(`${user} requested this deployment and cannot approve it`, {
+        code: 'SELF_APPROVAL',
+      });
     }
     if (record.progress.pauseReason !== 'approval' && decision === 'approved') {
-      throw new ValidationError(`deployment ${id} is not waiting for approval (phase ${record.progress.phase})`, { code: 'NOT_AWAITING_APPROVAL' });
+      throw new ValidationError(
+        `deployment ${id} is not waiting for approval (phase ${record.progress.phase})`,
+        { code: 'NOT_AWAITING_APPROVAL' },
+      );
     }
     await this.store.update(id, (r) => {
       r.progress.approvals = r.progress.approvals.filter((a) => a.by !== user);
-      r.progress.approvals.push({ by: user, at: this.#clock().toISOString(), decision, ...(comment ? { comment } : {}) });
-      appendEvent(r, { at: this.#clock(), type: decision === 'approved' ? 'Approved' : 'Rejected', message: `${user} ${decision} via ${this.options.actor.frontEnd}`, by: { ...this.options.actor, user } });
+      r.progress.approvals.push({
+        by: user,
+        at: this.#clock().toISOString(),
+        decision,
+        ...(comment ? { comment } : {}),
+      });
+      appendEvent(r, {
+        at: this.#clock(),
+        type: decision === 'approved' ? 'Approved' : 'Rejected',
+        message: `${user} ${decision} via ${this.options.actor.frontEnd}`,
+        by: { ...this.options.actor, user },
+      });
       return r;
     });
     if (decision === 'rejected') return this.abort(id, `rejected by ${user}`);
@@ -189,25 +231,40 @@ export class Controller {
   async abort(id: string, reason?: string): Promise<DeploymentRecord> {
     const record = await this.#requireActive(id, 'abort');
     const lock = await this.store.getLock(record.application, record.deployment.environment);
-    const live = lock?.state === 'held' && lock.holder === id && lock.expiresAt !== null && Date.parse(lock.expiresAt) > this.#clock().getTime();
+    const live =
+      lock?.state === 'held' &&
+      lock.holder === id &&
+      lock.expiresAt !== null &&
+      Date.parse(lock.expiresAt) > this.#clock().getTime();
     if (live && !(lock.owner?.pid === process.pid && lock.owner.host === hostname())) {
       // A process is running it right now: ask it to stop, through the record, and wait for it.
       await this.store.update(id, (r) => {
-        appendEvent(r, { at: this.#clock(), type: 'AbortRequested', message: `${this.options.actor.user} via ${this.options.actor.frontEnd} requested abort${reason ? `: ${reason}` : ''}`, by: this.options.actor });
+        appendEvent(r, {
+          at: this.#clock(),
+          type: 'AbortRequested',
+          message: `${this.options.actor.user} via ${this.options.actor.frontEnd} requested abort${reason ? `: ${reason}` : ''}`,
+          by: this.options.actor,
+        });
         return r;
       });
       const deadline = Date.now() + 120_000;
       for (;;) {
         const current = await this.store.require(id);
         if (isTerminal(current.deployment.status)) return current;
-        if (Date.now() > deadline) throw new DeploymentFailedError(`abort requested, but ${lock.owner?.host ?? '?'} pid ${lock.owner?.pid ?? '?'} has not finished it yet`);
+        if (Date.now() > deadline)
+          throw new DeploymentFailedError(
+            `abort requested, but ${lock.owner?.host ?? '?'} pid ${lock.owner?.pid ?? '?'} has not finished it yet`,
+          );
         await new Promise((r) => setTimeout(r, 200));
       }
     }
     await this.#acquire(record.application, record.deployment.environment, id, undefined);
     const session = await this.#session(record);
     try {
-      await session.event('AbortRequested', `${this.options.actor.user} via ${this.options.actor.frontEnd} aborted${reason ? `: ${reason}` : ''}`);
+      await session.event(
+        'AbortRequested',
+        `${this.options.actor.user} via ${this.options.actor.frontEnd} aborted${reason ? `: ${reason}` : ''}`,
+      );
       return await this.#rollBack(session, 'CANCELLED', reason ?? `aborted by ${this.options.actor.user}`);
     } finally {
       await this.store.releaseLock(record.application, record.deployment.environment, id, 'aborted');
@@ -223,13 +280,27 @@ export class Controller {
     let target: DeploymentRecord | undefined;
     if (to) {
       target = await this.store.require(to);
-      if (target.deployment.status !== 'COMPLETED') throw new ValidationError(`${to} did not complete (${target.deployment.status}); only a COMPLETED deployment can be rolled back to`, { code: 'NOT_ROLLBACK_TARGET' });
+      if (target.deployment.status !== 'COMPLETED')
+        throw new ValidationError(
+          `${to} did not complete (${target.deployment.status}); only a COMPLETED deployment can be rolled back to`,
+          { code: 'NOT_ROLLBACK_TARGET' },
+        );
     } else {
       target = completed[1];
-      if (!target) throw new ValidationError(`no previous COMPLETED deployment of ${environment} to roll back to`, { code: 'NO_ROLLBACK_TARGET' });
+      if (!target)
+        throw new ValidationError(`no previous COMPLETED deployment of ${environment} to roll back to`, {
+          code: 'NO_ROLLBACK_TARGET',
+        });
     }
     const versions = Object.fromEntries(target.deployment.components.map((c) => [c.name, c.version]));
-    return this.deploy({ loaded, environment, versions, set: target.spec.request.set, strategy: 'BLUE_GREEN', rollbackOf: target.deployment.id });
+    return this.deploy({
+      loaded,
+      environment,
+      versions,
+      set: target.spec.request.set,
+      strategy: 'BLUE_GREEN',
+      rollbackOf: target.deployment.id,
+    });
   }
 
   // ---- the runbook of one run --------------------------------------------------------------------------
@@ -238,11 +309,18 @@ export class Controller {
     const session = await this.#session(initial);
     const { application } = initial;
     const environment = initial.deployment.environment;
-    const heartbeat = setInterval(() => {
-      void this.store
-        .acquireLock(application, environment, { holder: session.id, owner: this.options.actor, ttlMs: this.#ttl })
-        .catch(() => undefined);
-    }, Math.max(1000, this.#ttl / 3));
+    const heartbeat = setInterval(
+      () => {
+        void this.store
+          .acquireLock(application, environment, {
+            holder: session.id,
+            owner: this.options.actor,
+            ttlMs: this.#ttl,
+          })
+          .catch(() => undefined);
+      },
+      Math.max(1000, this.#ttl / 3),
+    );
     heartbeat.unref();
     try {
       for (;;) {
@@ -258,17 +336,23 @@ export class Controller {
   async #runOnce(session: DeploymentSession): Promise<DeploymentRecord> {
     const record = session.record;
     await this.#markRunning(session);
-    const compiled = definePipeline(deploymentPipeline(record), deploymentStepKinds(session, this.options.hooks ?? {}));
+    const compiled = definePipeline(
+      deploymentPipeline(record),
+      deploymentStepKinds(session, this.options.hooks ?? {}),
+    );
     const background = this.#startBackgroundAnalysis(session);
     let outcome;
     try {
       outcome = await runPipeline({
         pipeline: compiled,
-        state: { pipeline: session.record.pipeline, steps: session.record.progress.steps } as PipelineState,
-        persist: (state) => session.mutate((r) => {
-          r.pipeline = state.pipeline;
-          r.progress.steps = state.steps;
-        }).then(() => undefined),
+        state: { pipeline: session.record.pipeline, steps: session.record.progress.steps },
+        persist: (state) =>
+          session
+            .mutate((r) => {
+              r.pipeline = state.pipeline;
+              r.progress.steps = state.steps;
+            })
+            .then(() => undefined),
         signal: session.abort.signal,
         environment: { name: record.deployment.environment },
         onTransition: (event) => {
@@ -278,7 +362,8 @@ export class Controller {
             void session.mutate((r) => {
               r.progress.currentStep = event.stepId;
             });
-          } else if (event.status === 'COMPLETED') this.#log(`✔ ${event.stepId}${event.skipped ? ' (skipped)' : ''}`);
+          } else if (event.status === 'COMPLETED')
+            this.#log(`✔ ${event.stepId}${event.skipped ? ' (skipped)' : ''}`);
           else if (event.status === 'FAILED') this.#log(`✘ ${event.stepId}: ${event.error ?? ''}`);
         },
       });
@@ -286,11 +371,17 @@ export class Controller {
       await background.stop();
     }
     if (outcome.status === 'COMPLETED') return this.#complete(session);
-    if (outcome.status === 'PAUSED') return this.#pause(session, outcome.paused?.stepId ?? null, outcome.paused?.reason ?? 'manual');
+    if (outcome.status === 'PAUSED')
+      return this.#pause(session, outcome.paused?.stepId ?? null, outcome.paused?.reason ?? 'manual');
     const aborted = session.hasEvent('AbortRequested');
     const reason = background.failure ?? outcome.failed?.error ?? (aborted ? 'aborted' : 'cancelled');
     if (session.record.reports.blockedByPolicy === true) return this.#blocked(session, reason);
-    return this.#rollBack(session, aborted && !background.failure ? 'CANCELLED' : 'FAILED', reason, outcome.failed?.stepId);
+    return this.#rollBack(
+      session,
+      aborted && !background.failure ? 'CANCELLED' : 'FAILED',
+      reason,
+      outcome.failed?.stepId,
+    );
   }
 
   async #markRunning(session: DeploymentSession): Promise<void> {
@@ -308,7 +399,10 @@ export class Controller {
   }
 
   async #complete(session: DeploymentSession): Promise<DeploymentRecord> {
-    await session.event('Completed', `${session.id} completed: ${session.record.deployment.components.map((c) => `${c.name}@${c.version}`).join(', ')} serving all traffic`);
+    await session.event(
+      'Completed',
+      `${session.id} completed: ${session.record.deployment.components.map((c) => `${c.name}@${c.version}`).join(', ')} serving all traffic`,
+    );
     const done = await session.mutate((r) => {
       r.deployment.status = 'COMPLETED';
       r.deployment.completedAt = this.#clock().toISOString();
@@ -322,7 +416,10 @@ export class Controller {
 
   async #pause(session: DeploymentSession, stepId: string | null, reason: string): Promise<DeploymentRecord> {
     const pauseReason = reason === 'approval' ? 'approval' : 'manual';
-    await session.event('Paused', `${session.id} paused at ${stepId ?? '?'} (${pauseReason}): continue with \`eds ${pauseReason === 'approval' ? 'approve' : 'promote'} ${session.id}\` or \`eds abort ${session.id}\``);
+    await session.event(
+      'Paused',
+      `${session.id} paused at ${stepId ?? '?'} (${pauseReason}): continue with \`eds ${pauseReason === 'approval' ? 'approve' : 'promote'} ${session.id}\` or \`eds abort ${session.id}\``,
+    );
     const paused = await session.mutate((r) => {
       r.progress.phase = 'PAUSED';
       r.progress.pauseReason = pauseReason;
@@ -330,7 +427,11 @@ export class Controller {
       r.progress.currentStep = stepId;
     });
     // Held without a process (no expiry) until promoted or aborted: the environment stays explained.
-    await this.store.acquireLock(paused.application, paused.deployment.environment, { holder: session.id, owner: this.options.actor, ttlMs: null });
+    await this.store.acquireLock(paused.application, paused.deployment.environment, {
+      holder: session.id,
+      owner: this.options.actor,
+      ttlMs: null,
+    });
     return paused;
   }
 
@@ -343,7 +444,12 @@ export class Controller {
       r.progress.phase = 'FAILED';
       r.progress.reason = reason;
     });
-    await this.store.releaseLock(done.application, done.deployment.environment, session.id, 'blocked by policy');
+    await this.store.releaseLock(
+      done.application,
+      done.deployment.environment,
+      session.id,
+      'blocked by policy',
+    );
     return done;
   }
 
@@ -351,9 +457,18 @@ export class Controller {
    * Roll back: all traffic to stable at once (that is the moment that matters), then stable back to full
    * size, then the new version removed. Each step converges, so a rollback interrupted midway can be re-run.
    */
-  async #rollBack(session: DeploymentSession, status: 'FAILED' | 'CANCELLED', reason: string, failedStep?: string): Promise<DeploymentRecord> {
+  async #rollBack(
+    session: DeploymentSession,
+    status: 'FAILED' | 'CANCELLED',
+    reason: string,
+    failedStep?: string,
+  ): Promise<DeploymentRecord> {
     const { target } = session.deps;
-    await session.event('RollingBack', `rolling back ${session.id}: ${reason}`, failedStep ? { step: failedStep } : undefined);
+    await session.event(
+      'RollingBack',
+      `rolling back ${session.id}: ${reason}`,
+      failedStep ? { step: failedStep } : undefined,
+    );
     const signal = new AbortController().signal;
     for (const c of session.record.deployment.components) {
       const stable = session.record.progress.stableVersions[c.name] ?? null;
@@ -373,7 +488,12 @@ export class Controller {
         if (stable && stable !== c.version) {
           const spec = session.component(c.name);
           const { ensureVersion } = await import('./steps/index.js');
-          await ensureVersion(session, { component: c.name, version: stable, instances: spec.replicas, deadlineMs: 60_000 }, signal, (l) => this.#log(l));
+          await ensureVersion(
+            session,
+            { component: c.name, version: stable, instances: spec.replicas, deadlineMs: 60_000 },
+            signal,
+            (l) => this.#log(l),
+          );
           await target.remove(c.name, c.version);
         } else if (!stable) {
           await target.remove(c.name, c.version);
@@ -391,17 +511,32 @@ export class Controller {
       for (const c of r.deployment.components) c.status = status;
       r.progress.phase = status === 'CANCELLED' ? 'ABORTED' : 'ROLLED_BACK';
       r.progress.reason = reason + (errors.length ? `; rollback problems: ${errors.join('; ')}` : '');
-      appendEvent(r, { at: this.#clock(), type: status === 'CANCELLED' ? 'Aborted' : 'RolledBack', message: `${session.id} ${status === 'CANCELLED' ? 'aborted' : 'rolled back'}: traffic on ${r.deployment.components.map((c) => `${c.name}@${r.progress.stableVersions[c.name] ?? 'none'}`).join(', ')}`, by: this.options.actor });
+      appendEvent(r, {
+        at: this.#clock(),
+        type: status === 'CANCELLED' ? 'Aborted' : 'RolledBack',
+        message: `${session.id} ${status === 'CANCELLED' ? 'aborted' : 'rolled back'}: traffic on ${r.deployment.components.map((c) => `${c.name}@${r.progress.stableVersions[c.name] ?? 'none'}`).join(', ')}`,
+        by: this.options.actor,
+      });
     });
-    await this.store.releaseLock(done.application, done.deployment.environment, session.id, status === 'CANCELLED' ? 'aborted' : 'rolled back');
+    await this.store.releaseLock(
+      done.application,
+      done.deployment.environment,
+      session.id,
+      status === 'CANCELLED' ? 'aborted' : 'rolled back',
+    );
     return done;
   }
 
   /** Canary background analysis: from the first weight step until the final promotion, failing the rollout at once. */
-  #startBackgroundAnalysis(session: DeploymentSession): { onStep(stepId: string): void; stop(): Promise<void>; failure: string | undefined } {
+  #startBackgroundAnalysis(session: DeploymentSession): {
+    onStep(stepId: string): void;
+    stop(): Promise<void>;
+    failure: string | undefined;
+  } {
     const app = session.application;
     const strategy = app.environments[session.record.deployment.environment]?.strategy;
-    const template = strategy?.type === 'CANARY' && !session.record.spec.request.strategy ? strategy.analysis : undefined;
+    const template =
+      strategy?.type === 'CANARY' && !session.record.spec.request.strategy ? strategy.analysis : undefined;
     const controller = new AbortController();
     const runs: Promise<void>[] = [];
     const state = {
@@ -458,7 +593,9 @@ export class Controller {
   async #session(record: DeploymentRecord): Promise<DeploymentSession> {
     const app = record.spec.application as unknown as AppSpec;
     const target = await this.options.openTarget(app, record.deployment.environment);
-    const instanceEnv = this.options.instanceEnv ? await this.options.instanceEnv(record) : { ...record.spec.request.set };
+    const instanceEnv = this.options.instanceEnv
+      ? await this.options.instanceEnv(record)
+      : { ...record.spec.request.set };
     return new DeploymentSession(record, {
       store: this.store,
       target,
@@ -470,7 +607,10 @@ export class Controller {
     });
   }
 
-  async #continue(id: string, options: { wait?: boolean | undefined; waitLockMs?: number | undefined }): Promise<DeploymentRecord> {
+  async #continue(
+    id: string,
+    options: { wait?: boolean | undefined; waitLockMs?: number | undefined },
+  ): Promise<DeploymentRecord> {
     const record = await this.#requireActive(id, 'resume');
     await this.#acquire(record.application, record.deployment.environment, id, options.waitLockMs);
     try {
@@ -485,38 +625,65 @@ export class Controller {
   async #continueOrSignal(id: string, options: { wait?: boolean | undefined }): Promise<DeploymentRecord> {
     const record = await this.store.require(id);
     const lock = await this.store.getLock(record.application, record.deployment.environment);
-    const live = lock?.state === 'held' && lock.holder === id && lock.expiresAt !== null && Date.parse(lock.expiresAt) > this.#clock().getTime();
+    const live =
+      lock?.state === 'held' &&
+      lock.holder === id &&
+      lock.expiresAt !== null &&
+      Date.parse(lock.expiresAt) > this.#clock().getTime();
     if (live) return record;
     return this.#continue(id, options);
   }
 
   async #waitForDecision(session: DeploymentSession): Promise<void> {
     const seen = session.record.events.length;
-    this.#log(`waiting at ${session.record.progress.currentStep ?? '?'} (--wait): promote, approve or abort from anywhere`);
-    await this.store.acquireLock(session.record.application, session.record.deployment.environment, { holder: session.id, owner: this.options.actor, ttlMs: this.#ttl });
+    this.#log(
+      `waiting at ${session.record.progress.currentStep ?? '?'} (--wait): promote, approve or abort from anywhere`,
+    );
+    await this.store.acquireLock(session.record.application, session.record.deployment.environment, {
+      holder: session.id,
+      owner: this.options.actor,
+      ttlMs: this.#ttl,
+    });
     for (;;) {
       await sleep(500, new AbortController().signal);
       const latest = await session.mutate(() => undefined);
-      if (latest.events.slice(seen).some((e) => ['Promoted', 'Approved', 'Rejected', 'AbortRequested'].includes(e.type))) return;
+      if (
+        latest.events
+          .slice(seen)
+          .some((e) => ['Promoted', 'Approved', 'Rejected', 'AbortRequested'].includes(e.type))
+      )
+        return;
     }
   }
 
   async #requireActive(id: string, verb: string): Promise<DeploymentRecord> {
     const record = await this.store.require(id);
     if (isTerminal(record.deployment.status)) {
-      throw new ValidationError(`cannot ${verb} ${id}: it is already ${record.deployment.status} (${record.progress.phase})`, {
-        code: 'DEPLOYMENT_FINISHED',
-        expected: 'a PENDING or IN_PROGRESS deployment',
-      });
+      throw new ValidationError(
+        `cannot ${verb} ${id}: it is already ${record.deployment.status} (${record.progress.phase})`,
+        {
+          code: 'DEPLOYMENT_FINISHED',
+          expected: 'a PENDING or IN_PROGRESS deployment',
+        },
+      );
     }
     return record;
   }
 
-  async #acquire(application: string, environment: string, holder: string, waitMs: number | undefined): Promise<void> {
+  async #acquire(
+    application: string,
+    environment: string,
+    holder: string,
+    waitMs: number | undefined,
+  ): Promise<void> {
     const deadline = Date.now() + (waitMs ?? 0);
     for (;;) {
       try {
-        await this.store.acquireLock(application, environment, { holder, owner: this.options.actor, ttlMs: this.#ttl });
+        await this.store.acquireLock(application, environment, {
+          holder,
+          owner: this.options.actor,
+          ttlMs: this.#ttl,
+        });
         return;
       } catch (error) {
         if (!(error instanceof LockedError) || Date.now() >= deadline) throw error;
@@ -528,7 +695,9 @@ export class Controller {
   async #releaseIfNotPaused(application: string, environment: string, id: string): Promise<void> {
     const record = await this.store.get(id).catch(() => undefined);
     if (record && record.progress.phase === 'PAUSED') return;
-    await this.store.releaseLock(application, environment, id, 'released after an error').catch(() => undefined);
+    await this.store
+      .releaseLock(application, environment, id, 'released after an error')
+      .catch(() => undefined);
   }
 
   async #unfinished(application: string, environment: string): Promise<DeploymentRecord | undefined> {
@@ -541,7 +710,11 @@ export class Controller {
     const session = await this.#session(old);
     await session.event('Superseded', `superseded by ${by}`);
     await this.#rollBack(session, 'CANCELLED', `superseded by ${by}`);
-    await this.store.acquireLock(old.application, old.deployment.environment, { holder: by, owner: this.options.actor, ttlMs: this.#ttl });
+    await this.store.acquireLock(old.application, old.deployment.environment, {
+      holder: by,
+      owner: this.options.actor,
+      ttlMs: this.#ttl,
+    });
   }
 
   async #lastCompleted(application: string, environment: string): Promise<DeploymentRecord | undefined> {
@@ -552,9 +725,16 @@ export class Controller {
   #versions(spec: AppSpec, overrides: Record<string, string>, file: string): Record<string, string> {
     const names = spec.components.map((c) => c.name);
     for (const [name, version] of Object.entries(overrides)) {
-      if (!names.includes(name)) throw new ValidationError(`--set-version names unknown component "${name}"; components: ${names.join(', ')}`, { file, path: '--set-version' });
+      if (!names.includes(name))
+        throw new ValidationError(
+          `--set-version names unknown component "${name}"; components: ${names.join(', ')}`,
+          { file, path: '--set-version' },
+        );
       if (!/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(version)) {
-        throw new ValidationError(`--set-version ${name}=${version}: not a semantic version`, { path: '--set-version', expected: 'x.y.z' });
+        throw new ValidationError(`--set-version ${name}=${version}: not a semantic version`, {
+          path: '--set-version',
+          expected: 'x.y.z',
+        });
       }
     }
     return Object.fromEntries(spec.components.map((c) => [c.name, overrides[c.name] ?? c.version]));

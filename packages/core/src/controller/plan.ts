@@ -10,7 +10,7 @@ import type { DeploymentRecord } from '../records/index.js';
  */
 export function deploymentPipeline(record: DeploymentRecord): PipelineDefinitionInput {
   const app = record.spec.application as unknown as AppSpec;
-  const environment = app.environments[record.deployment.environment] as EnvironmentSpec;
+  const environment = app.environments[record.deployment.environment];
   const strategySpec =
     record.spec.request.strategy && record.spec.request.strategy !== environment.strategy.type
       ? defaultStrategy(record.spec.request.strategy)
@@ -25,7 +25,8 @@ export function deploymentPipeline(record: DeploymentRecord): PipelineDefinition
       stableVersion: record.progress.stableVersions[c.name] ?? null,
     })),
   });
-  const chain = <T extends { id: string }>(steps: T[]) => steps.map((s, i) => (i === 0 ? s : { ...s, needs: [(steps[i - 1] as T).id] }));
+  const chain = <T extends { id: string }>(steps: T[]) =>
+    steps.map((s, i) => (i === 0 ? s : { ...s, needs: [(steps[i - 1]).id] }));
   const stages: PipelineDefinitionInput['stages'] = [
     {
       id: 'prepare',
@@ -41,11 +42,26 @@ export function deploymentPipeline(record: DeploymentRecord): PipelineDefinition
     stages.push({
       id: 'approval',
       name: 'approval',
-      steps: [{ id: 'approval', name: `${environment.approvals.required} approval(s)`, kind: 'approval', with: environment.approvals }],
+      steps: [
+        {
+          id: 'approval',
+          name: `${environment.approvals.required} approval(s)`,
+          kind: 'approval',
+          with: environment.approvals,
+        },
+      ],
     });
   }
-  stages.push({ id: 'rollout', name: `${strategySpec.type} rollout`, steps: chain(planned.map((s) => ({ id: s.id, name: s.name, kind: s.kind, with: s.with }))) });
-  stages.push({ id: 'verify', name: 'verify', steps: [{ id: 'verify', name: 'verify end state', kind: 'verify' }] });
+  stages.push({
+    id: 'rollout',
+    name: `${strategySpec.type} rollout`,
+    steps: chain(planned.map((s) => ({ id: s.id, name: s.name, kind: s.kind, with: s.with }))),
+  });
+  stages.push({
+    id: 'verify',
+    name: 'verify',
+    steps: [{ id: 'verify', name: 'verify end state', kind: 'verify' }],
+  });
   return { name: `deploy ${record.application} to ${record.deployment.environment}`, concurrency: 1, stages };
 }
 
@@ -55,8 +71,18 @@ function defaultStrategy(type: string): EnvironmentSpec['strategy'] {
     case 'ROLLING':
       return { type: 'ROLLING', maxSurge: 1, maxUnavailable: 0, progressDeadline: 60_000 };
     case 'BLUE_GREEN':
-      return { type: 'BLUE_GREEN', autoPromote: true, scaleDownDelay: 0, previewChecks: [], progressDeadline: 60_000 };
+      return {
+        type: 'BLUE_GREEN',
+        autoPromote: true,
+        scaleDownDelay: 0,
+        previewChecks: [],
+        progressDeadline: 60_000,
+      };
     default:
-      return { type: 'CANARY', steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 100 }], progressDeadline: 60_000 };
+      return {
+        type: 'CANARY',
+        steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 100 }],
+        progressDeadline: 60_000,
+      };
   }
 }

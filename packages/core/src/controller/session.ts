@@ -1,11 +1,6 @@
 import path from 'node:path';
 import type { Target } from '../targets/index.js';
-import {
-  appendEvent,
-  type Actor,
-  type DeploymentRecord,
-  type RecordStore,
-} from '../records/index.js';
+import { appendEvent, type Actor, type DeploymentRecord, type RecordStore } from '../records/index.js';
 import type { AppSpec, ComponentSpec } from '../model/index.js';
 import type { EventBus } from '../observability/index.js';
 
@@ -81,7 +76,8 @@ export class DeploymentSession {
       });
       const seen = this.#record.events.length;
       this.#record = written;
-      for (const event of written.events.slice(seen)) this.deps.bus.emit(event.type, { deployment: this.id, event });
+      for (const event of written.events.slice(seen))
+        this.deps.bus.emit(event.type, { deployment: this.id, event });
       if (written.events.slice(seen).some((e) => e.type === 'AbortRequested')) {
         this.abort.abort(new Error('abort requested'));
       }
@@ -94,7 +90,13 @@ export class DeploymentSession {
   event(type: string, message: string, data?: Record<string, unknown>): Promise<DeploymentRecord> {
     this.deps.log(message);
     return this.mutate((record) =>
-      appendEvent(record, { at: this.deps.clock(), type, message, by: this.deps.actor, ...(data ? { data } : {}) }),
+      appendEvent(record, {
+        at: this.deps.clock(),
+        type,
+        message,
+        by: this.deps.actor,
+        ...(data ? { data } : {}),
+      }),
     );
   }
 }

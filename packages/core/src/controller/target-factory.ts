@@ -20,19 +20,28 @@ function resolveToken(reference: string, env: NodeJS.ProcessEnv): SecretValue {
       expected: 'env:NAME',
     });
   }
-  const value = env[match[1] as string];
-  if (!value) throw new ValidationError(`agent token ${reference} is not set`, { expected: `the variable ${match[1]} to be set` });
+  const value = env[match[1]];
+  if (!value)
+    throw new ValidationError(`agent token ${reference} is not set`, {
+      expected: `the variable ${match[1]} to be set`,
+    });
   return new SecretValue(value);
 }
 
-type TargetFactory = (spec: Exclude<EnvironmentSpec['target'], string>, ctx: TargetContext) => Promise<Target>;
+type TargetFactory = (
+  spec: Exclude<EnvironmentSpec['target'], string>,
+  ctx: TargetContext,
+) => Promise<Target>;
 
 /** The one table of target types. */
 const TARGETS: Record<string, TargetFactory> = {
-  local: (_spec, ctx) => ensureLocalAgent({ stateDir: `${ctx.stateDir}/agent`, routerPorts: ctx.routerPorts }),
+  local: (_spec, ctx) =>
+    ensureLocalAgent({ stateDir: `${ctx.stateDir}/agent`, routerPorts: ctx.routerPorts }),
   VM: async (spec, ctx) => {
     const hosts = (spec as { hosts: { url: string; token: string }[] }).hosts;
-    return new MultiHostTarget(hosts.map((h) => ({ url: h.url, token: resolveToken(h.token, ctx.env), routerPorts: ctx.routerPorts })));
+    return new MultiHostTarget(
+      hosts.map((h) => ({ url: h.url, token: resolveToken(h.token, ctx.env), routerPorts: ctx.routerPorts })),
+    );
   },
   KUBERNETES: async () => {
     throw new ValidationError('the KUBERNETES target is not available in this build (issue E6)', {
@@ -47,9 +56,12 @@ export function openTarget(spec: EnvironmentSpec['target'], ctx: TargetContext):
   const normalised = typeof spec === 'string' ? { type: spec } : spec;
   const factory = TARGETS[normalised.type];
   if (!factory) {
-    throw new ValidationError(`unknown target type "${normalised.type}"; known: ${Object.keys(TARGETS).join(', ')}`, {
-      path: 'target.type',
-    });
+    throw new ValidationError(
+      `unknown target type "${normalised.type}"; known: ${Object.keys(TARGETS).join(', ')}`,
+      {
+        path: 'target.type',
+      },
+    );
   }
-  return factory(normalised as Exclude<EnvironmentSpec['target'], string>, ctx);
+  return factory(normalised, ctx);
 }

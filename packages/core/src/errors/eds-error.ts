@@ -40,7 +40,10 @@ export class EdsError extends Error {
 
   /** One line for a human: `file: path: message (expected ...)`. */
   describe(): string {
-    const where = [this.location.file, this.location.line !== undefined ? `line ${this.location.line}` : undefined]
+    const where = [
+      this.location.file,
+      this.location.line !== undefined ? `line ${this.location.line}` : undefined,
+    ]
       .filter(Boolean)
       .join(':');
     const parts: string[] = [];
@@ -54,7 +57,13 @@ export class EdsError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    return { code: this.code, exitCode: this.exitCode, message: this.message, ...this.location, details: this.details };
+    return {
+      code: this.code,
+      exitCode: this.exitCode,
+      message: this.message,
+      ...this.location,
+      details: this.details,
+    };
   }
 }
 

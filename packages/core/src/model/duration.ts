@@ -5,10 +5,11 @@ const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 
 /** `"500ms"`, `"1s"`, `"1.5m"`, `"2h"`, or a bare number of seconds; returns milliseconds, or undefined. */
 export function durationToMs(value: string | number): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
+  if (typeof value === 'number')
+    return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
   const match = DURATION.exec(value.trim());
   if (!match) return undefined;
-  const ms = Number(match[1]) * (UNIT_MS[match[2] as string] as number);
+  const ms = Number(match[1]) * (UNIT_MS[match[2]]);
   return Number.isFinite(ms) ? Math.round(ms) : undefined;
 }
 

@@ -14,7 +14,13 @@ export type StrategyType = z.infer<typeof StrategyTypeSchema>;
 export const InfrastructureTypeSchema = z.enum(['KUBERNETES', 'VM', 'SERVERLESS']);
 export type InfrastructureType = z.infer<typeof InfrastructureTypeSchema>;
 
-export const InfrastructureStatusSchema = z.enum(['PROVISIONING', 'ACTIVE', 'UPDATING', 'DELETING', 'FAILED']);
+export const InfrastructureStatusSchema = z.enum([
+  'PROVISIONING',
+  'ACTIVE',
+  'UPDATING',
+  'DELETING',
+  'FAILED',
+]);
 export type InfrastructureStatus = z.infer<typeof InfrastructureStatusSchema>;
 
 export const TERMINAL_STATUSES: readonly Status[] = ['COMPLETED', 'FAILED', 'CANCELLED'];

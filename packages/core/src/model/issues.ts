@@ -37,7 +37,10 @@ function bestUnionBranch(errors: z.core.$ZodIssue[][]): z.core.$ZodIssue[] {
   let bestScore = -Infinity;
   for (const branch of errors) {
     const depth = Math.max(0, ...branch.map((i) => i.path.length));
-    const score = depth * 10 - branch.length - (branch.some((i) => i.code === 'invalid_type' && i.path.length === 0) ? 100 : 0);
+    const score =
+      depth * 10 -
+      branch.length -
+      (branch.some((i) => i.code === 'invalid_type' && i.path.length === 0) ? 100 : 0);
     if (score > bestScore) {
       best = branch;
       bestScore = score;
@@ -75,7 +78,8 @@ export function toProblems(
         const discriminatorValues = allowedValuesAt(schema, [...path, 'type']);
         if (issue.errors.length === 0 && discriminatorValues.length) {
           const input = (issue as { input?: unknown }).input;
-          const given = input && typeof input === 'object' ? (input as Record<string, unknown>).type : undefined;
+          const given =
+            input && typeof input === 'object' ? (input as Record<string, unknown>).type : undefined;
           problems.push({
             path: [...path, 'type'],
             message: `invalid value ${JSON.stringify(given)}; expected one of ${discriminatorValues.join(', ')}`,
@@ -108,7 +112,12 @@ export function toProblems(
         break;
       }
       case 'invalid_key': {
-        problems.push(...toProblems(schema, issue.issues, input, path).map((p) => ({ ...p, message: `key: ${p.message}` })));
+        problems.push(
+          ...toProblems(schema, issue.issues, input, path).map((p) => ({
+            ...p,
+            message: `key: ${p.message}`,
+          })),
+        );
         break;
       }
       case 'invalid_element': {
@@ -127,10 +136,15 @@ export interface PositionLookup {
 }
 
 /** One ValidationError for a list of problems: the first is the message, all are in `details.problems`. */
-export function problemsToError(problems: SpecProblem[], file: string | undefined, position?: PositionLookup): ValidationError {
+export function problemsToError(
+  problems: SpecProblem[],
+  file: string | undefined,
+  position?: PositionLookup,
+): ValidationError {
   const first = problems[0] ?? { path: [], message: 'invalid document' };
   const where = position?.(first.path);
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  const more =
+    problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
   return new ValidationError(`${first.message}${more}`, {
     code: 'INVALID_SPEC',
     ...(file !== undefined ? { file } : {}),

@@ -15,7 +15,11 @@ export interface LoadedSpec {
 export function parseSpec(text: string, file: string): AppSpec {
   const { value, position } = parseYamlDocument(text, file);
   if (value === null || value === undefined) {
-    throw new ValidationError('the file is empty', { code: 'INVALID_SPEC', file, expected: 'an eds.yaml document (apiVersion: eds/v1)' });
+    throw new ValidationError('the file is empty', {
+      code: 'INVALID_SPEC',
+      file,
+      expected: 'an eds.yaml document (apiVersion: eds/v1)',
+    });
   }
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const apiVersion = (value as Record<string, unknown>).apiVersion;
@@ -30,7 +34,8 @@ export function parseSpec(text: string, file: string): AppSpec {
     }
   }
   const result = AppSpecSchema.safeParse(value, { reportInput: true });
-  if (!result.success) throw problemsToError(toProblems(AppSpecSchema, result.error.issues, value), file, position);
+  if (!result.success)
+    throw problemsToError(toProblems(AppSpecSchema, result.error.issues, value), file, position);
   return result.data;
 }
 
@@ -40,12 +45,15 @@ export function loadSpecFile(file: string): LoadedSpec {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    throw new ValidationError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? 'unknown error'})`, {
-      code: 'SPEC_NOT_READABLE',
-      file,
-      cause,
-      expected: 'a readable eds.yaml (use -f FILE)',
-    });
+    throw new ValidationError(
+      code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? 'unknown error'})`,
+      {
+        code: 'SPEC_NOT_READABLE',
+        file,
+        cause,
+        expected: 'a readable eds.yaml (use -f FILE)',
+      },
+    );
   }
   return { spec: parseSpec(text, file), file, text };
 }

@@ -12,7 +12,10 @@ export const TimestampSchema = z.iso.datetime({ offset: true });
 /** Environment name: a key of `environments:` in eds.yaml (tiers are separate). */
 export const EnvironmentNameSchema = z
   .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a lowercase DNS label (a-z, 0-9, -), at most 63 characters');
+  .regex(
+    /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    'a lowercase DNS label (a-z, 0-9, -), at most 63 characters',
+  );
 
 export const ComponentStatusSchema = z.strictObject({
   id: z.string().min(1),

@@ -88,7 +88,7 @@ function matchingDiscriminator(schemas: z.ZodType[], value: unknown): z.ZodType[
   if (given === undefined) return schemas;
   const matching = schemas.filter((schema) => {
     const typeSchema = defOf(schema).shape?.type;
-    return typeSchema !== undefined && allowedValuesAt(typeSchema, []).includes(String(given));
+    return typeSchema !== undefined && typeof given === 'string' && allowedValuesAt(typeSchema, []).includes(given);
   });
   return matching.length ? matching : schemas;
 }
@@ -107,16 +107,16 @@ export function allowedValuesAt(root: z.ZodType, path: readonly PropertyKey[]): 
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i += 1) {
-    let diagonal = row[0] as number;
+    let diagonal = row[0];
     row[0] = i;
     for (let j = 1; j <= b.length; j += 1) {
-      const above = row[j] as number;
+      const above = row[j];
       const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
-      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + cost);
+      row[j] = Math.min(above + 1, (row[j - 1]) + 1, diagonal + cost);
       diagonal = above;
     }
   }
-  return row[b.length] as number;
+  return row[b.length];
 }
 
 /** The closest candidate within a third of the word's length (at least 2 edits), if any. */

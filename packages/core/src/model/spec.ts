@@ -7,7 +7,10 @@ import { StrategyTypeSchema, TierSchema } from './enums.js';
 /** Names of applications and components become process names, labels and DNS names. */
 const NameSchema = z
   .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a lowercase DNS label (a-z, 0-9, -), at most 63 characters');
+  .regex(
+    /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    'a lowercase DNS label (a-z, 0-9, -), at most 63 characters',
+  );
 
 export const SemverSchema = z.string().refine((v) => semver.valid(v) !== null && semver.clean(v) === v, {
   message: 'must be a semantic version such as 1.2.3 (https://semver.org)',
@@ -55,7 +58,10 @@ export type ComponentSpec = z.infer<typeof ComponentSpecSchema>;
  */
 export const AnalysisSpecSchema = z.record(z.string(), z.unknown());
 
-const PercentOrCount = z.union([z.number().int().min(0), z.string().regex(/^\d{1,3}%$/, 'a count or a percentage like 25%')]);
+const PercentOrCount = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^\d{1,3}%$/, 'a count or a percentage like 25%'),
+]);
 
 export const RollingStrategySchema = z.strictObject({
   type: z.literal('ROLLING'),
@@ -179,9 +185,11 @@ export const AppSpecSchema = z
     name: NameSchema,
     description: z.string().optional(),
     components: z.array(ComponentSpecSchema).min(1),
-    environments: z.record(EnvironmentNameSchema, EnvironmentSpecSchema).refine((e) => Object.keys(e).length > 0, {
-      message: 'at least one environment is required',
-    }),
+    environments: z
+      .record(EnvironmentNameSchema, EnvironmentSpecSchema)
+      .refine((e) => Object.keys(e).length > 0, {
+        message: 'at least one environment is required',
+      }),
     /** Configuration sources (base, overlays, secrets, templates): the config module owns its shape. */
     config: z.record(z.string(), z.unknown()).optional(),
     /** Security policy (thresholds, rules, exemptions): the security module owns its shape. */

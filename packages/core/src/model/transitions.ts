@@ -25,7 +25,9 @@ export const STEP_TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {
   CANCELLED: [],
 };
 
-export const INFRASTRUCTURE_TRANSITIONS: Readonly<Record<InfrastructureStatus, readonly InfrastructureStatus[]>> = {
+export const INFRASTRUCTURE_TRANSITIONS: Readonly<
+  Record<InfrastructureStatus, readonly InfrastructureStatus[]>
+> = {
   PROVISIONING: ['ACTIVE', 'FAILED', 'DELETING'],
   ACTIVE: ['UPDATING', 'DELETING', 'FAILED'],
   UPDATING: ['ACTIVE', 'FAILED', 'DELETING'],
@@ -33,7 +35,11 @@ export const INFRASTRUCTURE_TRANSITIONS: Readonly<Record<InfrastructureStatus, r
   DELETING: ['FAILED'],
 };
 
-export function canTransition<S extends string>(table: Readonly<Record<S, readonly S[]>>, from: S, to: S): boolean {
+export function canTransition<S extends string>(
+  table: Readonly<Record<S, readonly S[]>>,
+  from: S,
+  to: S,
+): boolean {
   return from === to || table[from].includes(to);
 }
 

@@ -12,18 +12,23 @@ export interface ParsedYaml {
   position: PositionLookup;
 }
 
-function nodeAt(doc: Document, path: readonly PathSegment[]): { node: Node | undefined; keyNode: Node | undefined } {
+function nodeAt(
+  doc: Document,
+  path: readonly PathSegment[],
+): { node: Node | undefined; keyNode: Node | undefined } {
   let node: unknown = doc.contents;
   let keyNode: Node | undefined;
   for (const segment of path) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
-      if (!pair) return { node: node as Node, keyNode: undefined };
+      const pair = node.items.find(
+        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+      );
+      if (!pair) return { node: node, keyNode: undefined };
       keyNode = pair.key as Node;
       node = pair.value ?? pair.key;
     } else if (isSeq(node) && typeof segment === 'number') {
       const item: unknown = node.items[segment];
-      if (!item) return { node: node as Node, keyNode: undefined };
+      if (!item) return { node: node, keyNode: undefined };
       keyNode = undefined;
       node = item;
     } else break;

@@ -26,7 +26,7 @@ export function parseDeploymentId(id: string): ParsedId {
       expected: 'APP.ENV.YYYYMMDDHHMMSSmmm.XXXX, as printed by `eds deploy` or `eds history`',
     });
   }
-  return { application: match[1] as string, environment: match[2] as string };
+  return { application: match[1], environment: match[2] };
 }
 
 export function isDeploymentId(id: string): boolean {

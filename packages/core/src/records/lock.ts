@@ -33,6 +33,8 @@ export function describeLock(lock: EnvironmentLock): string {
         lock.owner.pid !== undefined ? ` pid ${lock.owner.pid}` : ''
       }${lock.owner.jobUrl ? `, job ${lock.owner.jobUrl}` : ''}`
     : 'unknown owner';
-  const expiry = lock.expiresAt ? `expires ${lock.expiresAt}` : 'held until the deployment is promoted or aborted';
+  const expiry = lock.expiresAt
+    ? `expires ${lock.expiresAt}`
+    : 'held until the deployment is promoted or aborted';
   return `held by ${lock.holder ?? '?'} (${who}) since ${lock.acquiredAt ?? '?'}, ${expiry}`;
 }

@@ -28,7 +28,7 @@ export class MemoryBackend implements DocumentBackend {
     const names = new Set<string>();
     const start = prefix.endsWith('/') ? prefix : `${prefix}/`;
     for (const key of this.#documents.keys()) {
-      if (key.startsWith(start)) names.add(key.slice(start.length).split('/')[0] as string);
+      if (key.startsWith(start)) names.add(key.slice(start.length).split('/')[0]);
     }
     return [...names];
   }

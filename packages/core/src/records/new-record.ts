@@ -29,13 +29,21 @@ export function createRecord(input: CreateRecordInput): NewRecord {
       description: input.description,
       status: 'PENDING',
       environment: input.environment,
-      components: input.components.map((c) => ({ id: `${input.id}/${c.name}`, name: c.name, version: c.version, status: 'PENDING' })),
+      components: input.components.map((c) => ({
+        id: `${input.id}/${c.name}`,
+        name: c.name,
+        version: c.version,
+        status: 'PENDING',
+      })),
       strategy: input.strategy,
       createdBy: input.actor.user,
       createdAt: at,
       startedAt: null,
       completedAt: null,
-      metadata: { frontEnd: input.actor.frontEnd, ...(input.actor.jobUrl ? { jobUrl: input.actor.jobUrl } : {}) },
+      metadata: {
+        frontEnd: input.actor.frontEnd,
+        ...(input.actor.jobUrl ? { jobUrl: input.actor.jobUrl } : {}),
+      },
     },
     pipeline: input.pipeline ?? {
       id: `${input.id}/pipeline`,

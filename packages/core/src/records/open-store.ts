@@ -14,7 +14,11 @@ export interface StoreOptions {
 }
 
 /** `--state DIR`, else `EDS_STATE_DIR`, else `./.eds`. */
-export function defaultStateDir(explicit?: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+export function defaultStateDir(
+  explicit?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): string {
   return path.resolve(cwd, explicit ?? env.EDS_STATE_DIR ?? '.eds');
 }
 

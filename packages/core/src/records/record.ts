@@ -8,7 +8,15 @@ export const RECORD_KIND = 'DeploymentRecord';
  * Where a deployment stands beyond its status: PAUSED is a success for the CLI (exit 0) that a later
  * `promote` / `approve` continues; ROLLED_BACK and ABORTED are how FAILED and CANCELLED came about.
  */
-export const PhaseSchema = z.enum(['PENDING', 'RUNNING', 'PAUSED', 'COMPLETED', 'ROLLED_BACK', 'ABORTED', 'FAILED']);
+export const PhaseSchema = z.enum([
+  'PENDING',
+  'RUNNING',
+  'PAUSED',
+  'COMPLETED',
+  'ROLLED_BACK',
+  'ABORTED',
+  'FAILED',
+]);
 export type Phase = z.infer<typeof PhaseSchema>;
 
 /** Who or what did something: the front end, the user, and where (CI job URL, host, pid). */

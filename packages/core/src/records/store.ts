@@ -59,16 +59,23 @@ export class RecordStore {
     try {
       raw = JSON.parse(document.text);
     } catch (cause) {
-      throw new ValidationError('record file is corrupt (not JSON)', { code: 'CORRUPT_RECORD', file: document.location, cause });
+      throw new ValidationError('record file is corrupt (not JSON)', {
+        code: 'CORRUPT_RECORD',
+        file: document.location,
+        cause,
+      });
     }
     const apiVersion = (raw as { apiVersion?: unknown } | null)?.apiVersion;
     if (typeof apiVersion === 'string' && apiVersion !== RECORD_API_VERSION) {
-      throw new ValidationError(`record was written in format ${apiVersion}, which this eds does not understand; upgrade eds`, {
-        code: 'UNSUPPORTED_RECORD_VERSION',
-        file: document.location,
-        path: 'apiVersion',
-        expected: RECORD_API_VERSION,
-      });
+      throw new ValidationError(
+        `record was written in format ${apiVersion}, which this eds does not understand; upgrade eds`,
+        {
+          code: 'UNSUPPORTED_RECORD_VERSION',
+          file: document.location,
+          path: 'apiVersion',
+          expected: RECORD_API_VERSION,
+        },
+      );
     }
     const parsed = DeploymentRecordSchema.safeParse(raw);
     if (!parsed.success) {
@@ -89,7 +96,10 @@ export class RecordStore {
 
   async require(id: string): Promise<DeploymentRecord> {
     const record = await this.get(id);
-    if (!record) throw new NotFoundError(`deployment ${id} not found in ${this.backend.description}`, { code: 'DEPLOYMENT_NOT_FOUND' });
+    if (!record)
+      throw new NotFoundError(`deployment ${id} not found in ${this.backend.description}`, {
+        code: 'DEPLOYMENT_NOT_FOUND',
+      });
     return record;
   }
 
@@ -101,7 +111,10 @@ export class RecordStore {
     const key = recordKey(next.deployment.id);
     const current = expectedRevision > 0 ? await this.get(next.deployment.id) : undefined;
     if (expectedRevision > 0) {
-      if (!current) throw new ConflictError(`deployment ${next.deployment.id} does not exist; cannot update revision ${expectedRevision}`);
+      if (!current)
+        throw new ConflictError(
+          `deployment ${next.deployment.id} does not exist; cannot update revision ${expectedRevision}`,
+        );
       if (current.revision !== expectedRevision) {
         throw new ConflictError(
           `deployment ${next.deployment.id} changed: revision ${current.revision} is newer than ${expectedRevision}`,
@@ -121,16 +134,23 @@ export class RecordStore {
     }
     const written = await this.backend.create(key, record.revision, `${JSON.stringify(record, null, 1)}\n`);
     if (!written) {
-      throw new ConflictError(`deployment ${next.deployment.id}: revision ${record.revision} was written by someone else first`, {
-        details: { id: next.deployment.id, expected: expectedRevision },
-      });
+      throw new ConflictError(
+        `deployment ${next.deployment.id}: revision ${record.revision} was written by someone else first`,
+        {
+          details: { id: next.deployment.id, expected: expectedRevision },
+        },
+      );
     }
     if (record.revision > KEEP_REVISIONS) await this.backend.prune(key, KEEP_REVISIONS);
     return record;
   }
 
   /** Read-modify-write with retries on conflict. `mutate` must be a pure function of the record it gets. */
-  async update(id: string, mutate: (record: DeploymentRecord) => NewRecord | undefined, attempts = 50): Promise<DeploymentRecord> {
+  async update(
+    id: string,
+    mutate: (record: DeploymentRecord) => NewRecord | undefined,
+    attempts = 50,
+  ): Promise<DeploymentRecord> {
     for (let attempt = 0; ; attempt += 1) {
       const current = await this.require(id);
       const next = mutate(structuredClone(current));
@@ -146,8 +166,15 @@ export class RecordStore {
 
   #checkChange(current: DeploymentRecord, next: NewRecord): void {
     const id = current.deployment.id;
-    assertTransition(DEPLOYMENT_TRANSITIONS, current.deployment.status, next.deployment.status, `deployment ${id}`);
-    const previousSteps = new Map(current.pipeline.stages.flatMap((s) => s.steps.map((step) => [step.id, step.status] as const)));
+    assertTransition(
+      DEPLOYMENT_TRANSITIONS,
+      current.deployment.status,
+      next.deployment.status,
+      `deployment ${id}`,
+    );
+    const previousSteps = new Map(
+      current.pipeline.stages.flatMap((s) => s.steps.map((step) => [step.id, step.status] as const)),
+    );
     for (const stage of next.pipeline.stages) {
       for (const step of stage.steps) {
         const before = previousSteps.get(step.id);
@@ -155,8 +182,13 @@ export class RecordStore {
       }
     }
     const kept = next.events.slice(0, current.events.length);
-    if (kept.length !== current.events.length || kept.some((event, i) => event.seq !== current.events[i]?.seq || event.type !== current.events[i]?.type)) {
-      throw new ValidationError(`deployment ${id}: the event history is append-only`, { code: 'EVENTS_REWRITTEN' });
+    if (
+      kept.length !== current.events.length ||
+      kept.some((event, i) => event.seq !== current.events[i]?.seq || event.type !== current.events[i]?.type)
+    ) {
+      throw new ValidationError(`deployment ${id}: the event history is append-only`, {
+        code: 'EVENTS_REWRITTEN',
+      });
     }
   }
 
@@ -199,14 +231,22 @@ export class RecordStore {
     try {
       raw = JSON.parse(document.text);
     } catch (cause) {
-      throw new ValidationError('lock file is corrupt', { code: 'CORRUPT_RECORD', file: document.location, cause });
+      throw new ValidationError('lock file is corrupt', {
+        code: 'CORRUPT_RECORD',
+        file: document.location,
+        cause,
+      });
     }
     const parsed = LockSchema.safeParse(raw);
-    if (!parsed.success) throw new ValidationError('lock file is corrupt', { code: 'CORRUPT_RECORD', file: document.location });
+    if (!parsed.success)
+      throw new ValidationError('lock file is corrupt', { code: 'CORRUPT_RECORD', file: document.location });
     return { ...parsed.data, revision: document.revision };
   }
 
-  async #writeLock(current: EnvironmentLock | undefined, next: Omit<EnvironmentLock, 'revision'>): Promise<EnvironmentLock | undefined> {
+  async #writeLock(
+    current: EnvironmentLock | undefined,
+    next: Omit<EnvironmentLock, 'revision'>,
+  ): Promise<EnvironmentLock | undefined> {
     const revision = (current?.revision ?? 0) + 1;
     const key = lockKey(next.application, next.environment);
     const { revision: _stale, ...content } = next as EnvironmentLock;
@@ -220,14 +260,26 @@ export class RecordStore {
    * Take the environment for `holder`. Re-entrant for the same holder (a resumed deployment re-takes its own
    * lock). An expired lock is taken over and the takeover noted. Otherwise a LockedError names the holder.
    */
-  async acquireLock(application: string, environment: string, options: AcquireLockOptions): Promise<EnvironmentLock> {
+  async acquireLock(
+    application: string,
+    environment: string,
+    options: AcquireLockOptions,
+  ): Promise<EnvironmentLock> {
     for (;;) {
       const now = this.clock();
       const current = await this.getLock(application, environment);
       if (current && isLockActive(current, now) && current.holder !== options.holder) {
-        throw new LockedError(`environment ${environment} of ${application} is locked: ${describeLock(current)}`, {
-          details: { holder: current.holder, owner: current.owner, acquiredAt: current.acquiredAt, expiresAt: current.expiresAt },
-        });
+        throw new LockedError(
+          `environment ${environment} of ${application} is locked: ${describeLock(current)}`,
+          {
+            details: {
+              holder: current.holder,
+              owner: current.owner,
+              acquiredAt: current.acquiredAt,
+              expiresAt: current.expiresAt,
+            },
+          },
+        );
       }
       const takeover = current?.state === 'held' && current.holder !== options.holder;
       const written = await this.#writeLock(current, {
@@ -238,10 +290,15 @@ export class RecordStore {
         state: 'held',
         holder: options.holder,
         owner: options.owner,
-        acquiredAt: current?.state === 'held' && current.holder === options.holder ? current.acquiredAt : now.toISOString(),
+        acquiredAt:
+          current?.state === 'held' && current.holder === options.holder
+            ? current.acquiredAt
+            : now.toISOString(),
         renewedAt: now.toISOString(),
         expiresAt: options.ttlMs === null ? null : new Date(now.getTime() + options.ttlMs).toISOString(),
-        note: takeover ? `taken over from ${current.holder ?? '?'} after its lock expired at ${current.expiresAt ?? '?'}` : 'acquired',
+        note: takeover
+          ? `taken over from ${current.holder ?? '?'} after its lock expired at ${current.expiresAt ?? '?'}`
+          : 'acquired',
       });
       if (written) return written;
       // Lost a race with another writer: look again.
@@ -249,7 +306,12 @@ export class RecordStore {
   }
 
   /** Release if (and only if) `holder` still holds it. */
-  async releaseLock(application: string, environment: string, holder: string, note = 'released'): Promise<void> {
+  async releaseLock(
+    application: string,
+    environment: string,
+    holder: string,
+    note = 'released',
+  ): Promise<void> {
     for (;;) {
       const current = await this.getLock(application, environment);
       if (!current || current.state !== 'held' || current.holder !== holder) return;
@@ -266,7 +328,11 @@ export class RecordStore {
   }
 
   /** `eds unlock --force`: break whatever lock there is, recording who did it. Returns the lock that was broken. */
-  async forceUnlock(application: string, environment: string, by: Actor): Promise<EnvironmentLock | undefined> {
+  async forceUnlock(
+    application: string,
+    environment: string,
+    by: Actor,
+  ): Promise<EnvironmentLock | undefined> {
     for (;;) {
       const current = await this.getLock(application, environment);
       if (!current || current.state !== 'held') return undefined;

@@ -9,7 +9,13 @@ export interface DeploymentSummary {
   status: DeploymentRecord['deployment']['status'];
   phase: Phase;
   strategy: DeploymentRecord['deployment']['strategy'];
-  components: { name: string; version: string; status: string; stableVersion: string | null; weights: Record<string, number> }[];
+  components: {
+    name: string;
+    version: string;
+    status: string;
+    stableVersion: string | null;
+    weights: Record<string, number>;
+  }[];
   endpoints: Record<string, string>;
   currentStep: string | null;
   pauseReason: string | null;

@@ -3,9 +3,16 @@ import { ValidationError, ExitCode, toEdsError, SecretValue, redact } from '../.
 
 describe('EdsError', () => {
   it('names file, path and expectation in one line', () => {
-    const e = new ValidationError('must be a semver version', { file: 'eds.yaml', line: 4, path: 'components[0].version', expected: 'x.y.z' });
+    const e = new ValidationError('must be a semver version', {
+      file: 'eds.yaml',
+      line: 4,
+      path: 'components[0].version',
+      expected: 'x.y.z',
+    });
     expect(e.exitCode).toBe(ExitCode.InvalidInput);
-    expect(e.describe()).toBe('eds.yaml:line 4: components[0].version: must be a semver version (expected x.y.z)');
+    expect(e.describe()).toBe(
+      'eds.yaml:line 4: components[0].version: must be a semver version (expected x.y.z)',
+    );
   });
   it('wraps unknown errors as internal', () => {
     expect(toEdsError(new Error('boom')).exitCode).toBe(ExitCode.Internal);

@@ -77,16 +77,23 @@ describe('eds.yaml spec', () => {
 
   it('names the missing environment and the defined ones', () => {
     const spec = parseSpec(example, 'eds.yaml');
-    expect(() => environmentOf(spec, 'qa', 'eds.yaml')).toThrow(/environment "qa" is not defined; defined: dev, staging, prod/);
+    expect(() => environmentOf(spec, 'qa', 'eds.yaml')).toThrow(
+      /environment "qa" is not defined; defined: dev, staging, prod/,
+    );
   });
 
   it('refuses a newer apiVersion instead of misreading it', () => {
-    expect(problem(example.replace('apiVersion: eds/v1', 'apiVersion: eds/v2')).code).toBe('UNSUPPORTED_API_VERSION');
+    expect(problem(example.replace('apiVersion: eds/v1', 'apiVersion: eds/v2')).code).toBe(
+      'UNSUPPORTED_API_VERSION',
+    );
   });
 
   it('refuses a YAML bomb', () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 0; i < 8; i += 1) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`);
+    for (let i = 0; i < 8; i += 1)
+      lines.push(
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`,
+      );
     expect(problem(lines.join('\n')).code).toBe('MALFORMED_YAML');
   });
 

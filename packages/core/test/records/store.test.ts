@@ -65,7 +65,8 @@ describe.each(backends)('RecordStore on %s', (_name, makeBackend) => {
   it('lists an environment newest first, reading only what it returns', async () => {
     const store = new RecordStore(makeBackend());
     const base = Date.parse('2026-01-01T00:00:00Z');
-    for (let i = 0; i < 30; i += 1) await store.put(sampleRecord('hello', 'prod', new Date(base + i * 1000)), 0);
+    for (let i = 0; i < 30; i += 1)
+      await store.put(sampleRecord('hello', 'prod', new Date(base + i * 1000)), 0);
     await store.put(sampleRecord('hello', 'dev', new Date(base)), 0);
     const { records, problems } = await store.list({ application: 'hello', environment: 'prod', limit: 5 });
     expect(problems).toEqual([]);
@@ -109,12 +110,16 @@ describe('file store faults', () => {
     const store = new RecordStore(new FileBackend(root));
     const base = Date.parse('2026-01-01T00:00:00Z');
     const ids: string[] = [];
-    for (let i = 0; i < 3; i += 1) ids.push((await store.put(sampleRecord('hello', 'prod', new Date(base + i)), 0)).deployment.id);
-    const dir = path.join(root, 'records', 'hello', 'prod', ids[1] as string);
-    const file = path.join(dir, readdirSync(dir)[0] as string);
+    for (let i = 0; i < 3; i += 1)
+      ids.push((await store.put(sampleRecord('hello', 'prod', new Date(base + i)), 0)).deployment.id);
+    const dir = path.join(root, 'records', 'hello', 'prod', ids[1]);
+    const file = path.join(dir, readdirSync(dir)[0]);
     writeFileSync(file, '{"apiVersion": "eds/v1", "kind": trunc');
-    await expect(store.get(ids[1] as string)).rejects.toThrow(ValidationError);
-    await expect(store.get(ids[1] as string)).rejects.toMatchObject({ code: 'CORRUPT_RECORD', location: { file } });
+    await expect(store.get(ids[1])).rejects.toThrow(ValidationError);
+    await expect(store.get(ids[1])).rejects.toMatchObject({
+      code: 'CORRUPT_RECORD',
+      location: { file },
+    });
     const { records, problems } = await store.list({ application: 'hello', environment: 'prod' });
     expect(records.map((r) => r.deployment.id)).toEqual([ids[2], ids[0]]);
     expect(problems).toHaveLength(1);
@@ -126,8 +131,13 @@ describe('file store faults', () => {
     const store = new RecordStore(new FileBackend(root));
     const record = await store.put(sampleRecord(), 0);
     const dir = path.join(root, 'records', 'hello', 'prod', record.deployment.id);
-    writeFileSync(path.join(dir, '0000000002.json'), JSON.stringify({ ...record, apiVersion: 'eds/v2', newField: 1 }));
-    await expect(store.get(record.deployment.id)).rejects.toMatchObject({ code: 'UNSUPPORTED_RECORD_VERSION' });
+    writeFileSync(
+      path.join(dir, '0000000002.json'),
+      JSON.stringify({ ...record, apiVersion: 'eds/v2', newField: 1 }),
+    );
+    await expect(store.get(record.deployment.id)).rejects.toMatchObject({
+      code: 'UNSUPPORTED_RECORD_VERSION',
+    });
   });
 
   it('keeps only the newest revisions on disk', async () => {
@@ -141,6 +151,12 @@ describe('file store faults', () => {
       });
     }
     const dir = path.join(root, 'records', 'hello', 'prod', record.deployment.id);
-    expect(readdirSync(dir).sort()).toEqual(['0000000009.json', '0000000010.json', '0000000011.json', '0000000012.json', '0000000013.json']);
+    expect(readdirSync(dir).sort()).toEqual([
+      '0000000009.json',
+      '0000000010.json',
+      '0000000011.json',
+      '0000000012.json',
+      '0000000013.json',
+    ]);
   });
 });

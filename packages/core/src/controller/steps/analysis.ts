@@ -5,7 +5,12 @@ import type { DeploymentSession } from '../session.js';
 import { field, isObject, isString } from './with.js';
 
 /** Record one analysis run's measurements under `stepId` in the record, creating the run entry if needed. */
-export async function recordMeasurement(session: DeploymentSession, stepId: string, startedAt: string, m: Measurement): Promise<void> {
+export async function recordMeasurement(
+  session: DeploymentSession,
+  stepId: string,
+  startedAt: string,
+  m: Measurement,
+): Promise<void> {
   await session.mutate((record) => {
     let run = record.progress.analysis.find((a) => a.step === stepId);
     if (!run) {
@@ -16,7 +21,13 @@ export async function recordMeasurement(session: DeploymentSession, stepId: stri
   });
 }
 
-export async function recordVerdict(session: DeploymentSession, stepId: string, startedAt: string, phase: 'Successful' | 'Failed' | 'Error' | 'Inconclusive', message: string): Promise<void> {
+export async function recordVerdict(
+  session: DeploymentSession,
+  stepId: string,
+  startedAt: string,
+  phase: 'Successful' | 'Failed' | 'Error' | 'Inconclusive',
+  message: string,
+): Promise<void> {
   await session.mutate((record) => {
     let run = record.progress.analysis.find((a) => a.step === stepId);
     if (!run) {
@@ -49,7 +60,7 @@ export function analysisKind(session: DeploymentSession): StepKind {
         ...(stable ? { stableVersion: stable } : {}),
         metrics: session.deps.target.metrics,
         signal: ctx.signal,
-        previous: (existing?.measurements ?? []) as Measurement[],
+        previous: (existing?.measurements ?? []),
         startedAt: Date.parse(startedAt),
         onMeasurement: (m) => {
           ctx.log(`${m.metric}: ${m.phase} — ${m.message}`);
@@ -58,7 +69,9 @@ export function analysisKind(session: DeploymentSession): StepKind {
       });
       await recordVerdict(session, stepId, startedAt, verdict.phase, verdict.message);
       if (verdict.phase !== 'Successful') {
-        throw new DeploymentFailedError(`analysis ${verdict.phase.toLowerCase()}: ${verdict.message}`, { code: 'ANALYSIS_FAILED' });
+        throw new DeploymentFailedError(`analysis ${verdict.phase.toLowerCase()}: ${verdict.message}`, {
+          code: 'ANALYSIS_FAILED',
+        });
       }
       return { status: 'completed' };
     },

@@ -17,20 +17,29 @@ export function previewCheckKind(session: DeploymentSession): StepKind {
     async run(ctx) {
       const component = field(ctx.with, 'component', isString);
       const version = field(ctx.with, 'version', isString);
-      const checks = ((ctx.with as { checks?: PreviewCheck[] }).checks ?? []);
+      const checks = (ctx.with as { checks?: PreviewCheck[] }).checks ?? [];
       const urls = await session.deps.target.directUrls(component, version);
-      if (urls.length === 0) throw new DeploymentFailedError(`${component}@${version} has no instances to check`);
+      if (urls.length === 0)
+        throw new DeploymentFailedError(`${component}@${version} has no instances to check`);
       for (const base of urls) {
         for (const check of checks) {
           const url = `${base}${check.http}`;
-          const response = await fetch(url, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(5000)]) });
+          const response = await fetch(url, {
+            signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(5000)]),
+          });
           const body = await response.text();
           const expected = check.expectStatus ?? 200;
           if (response.status !== expected) {
-            throw new DeploymentFailedError(`preview check GET ${check.http} on ${component}@${version} answered ${response.status}, expected ${expected}`, { code: 'PREVIEW_CHECK_FAILED' });
+            throw new DeploymentFailedError(
+              `preview check GET ${check.http} on ${component}@${version} answered ${response.status}, expected ${expected}`,
+              { code: 'PREVIEW_CHECK_FAILED' },
+            );
           }
           if (check.contains !== undefined && !body.includes(check.contains)) {
-            throw new DeploymentFailedError(`preview check GET ${check.http} on ${component}@${version}: body does not contain "${check.contains}"`, { code: 'PREVIEW_CHECK_FAILED' });
+            throw new DeploymentFailedError(
+              `preview check GET ${check.http} on ${component}@${version}: body does not contain "${check.contains}"`,
+              { code: 'PREVIEW_CHECK_FAILED' },
+            );
           }
           ctx.log(`GET ${url} -> ${response.status}`);
         }
@@ -50,13 +59,17 @@ export function verifyKind(session: DeploymentSession): StepKind {
         const status = await session.deps.target.health(c.name, c.version);
         const spec = session.component(c.name);
         if ((status?.healthy ?? 0) < spec.replicas) {
-          throw new DeploymentFailedError(`verify: ${c.name}@${c.version} has ${status?.healthy ?? 0}/${spec.replicas} healthy instances`);
+          throw new DeploymentFailedError(
+            `verify: ${c.name}@${c.version} has ${status?.healthy ?? 0}/${spec.replicas} healthy instances`,
+          );
         }
         const traffic = await session.deps.target.router.getState(c.name);
         if ((traffic?.weights[c.version] ?? 0) !== 100) {
           throw new DeploymentFailedError(`verify: ${c.name}@${c.version} does not receive all traffic`);
         }
-        ctx.log(`${c.name}@${c.version}: ${status?.healthy} healthy, 100% of traffic at ${traffic?.endpoint ?? '?'}`);
+        ctx.log(
+          `${c.name}@${c.version}: ${status?.healthy} healthy, 100% of traffic at ${traffic?.endpoint ?? '?'}`,
+        );
       }
       return { status: 'completed' };
     },
@@ -73,7 +86,9 @@ export function validateKind(session: DeploymentSession): StepKind {
       for (const c of session.record.deployment.components) {
         if (!names.has(c.name)) throw new DeploymentFailedError(`component ${c.name} is not in the spec`);
       }
-      ctx.log(`spec ${session.record.spec.file} (sha256 ${session.record.spec.sha256.slice(0, 12)}) is valid`);
+      ctx.log(
+        `spec ${session.record.spec.file} (sha256 ${session.record.spec.sha256.slice(0, 12)}) is valid`,
+      );
       return { status: 'completed' };
     },
   };

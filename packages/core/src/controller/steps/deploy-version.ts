@@ -14,7 +14,8 @@ export async function ensureVersion(
 ): Promise<number> {
   const { component, version, instances, deadlineMs } = request;
   const spec = session.component(component);
-  if (!spec.run) throw new DeploymentFailedError(`component ${component} has no \`run\` command for a host target`);
+  if (!spec.run)
+    throw new DeploymentFailedError(`component ${component} has no \`run\` command for a host target`);
   const health: HealthCheckSpec = {
     ...(spec.health?.http !== undefined ? { http: spec.health.http } : {}),
     ...(spec.health?.tcp !== undefined ? { tcp: spec.health.tcp } : {}),
@@ -53,7 +54,9 @@ export async function ensureVersion(
       return healthy;
     }
     if (Date.now() - started > deadlineMs) {
-      const reasons = [...new Set((status?.instances ?? []).map((i) => i.lastError).filter(Boolean))].join('; ');
+      const reasons = [...new Set((status?.instances ?? []).map((i) => i.lastError).filter(Boolean))].join(
+        '; ',
+      );
       throw new DeploymentFailedError(
         `${component}@${version}: ${healthy}/${instances} instances healthy after the ${deadlineMs / 1000}s progress deadline${reasons ? ` (${reasons})` : ''}`,
         { code: 'PROGRESS_DEADLINE_EXCEEDED' },

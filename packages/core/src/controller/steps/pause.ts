@@ -12,7 +12,8 @@ export function pauseKind(session: DeploymentSession): StepKind {
     idempotent: true,
     async run(ctx) {
       const duration = optional(ctx.with, 'duration', isNumber);
-      const pausedAt = String(ctx.previous?.outputs?.pausedAt ?? session.deps.clock().toISOString());
+      const stored = ctx.previous?.outputs?.pausedAt;
+      const pausedAt = typeof stored === 'string' ? stored : session.deps.clock().toISOString();
       if (session.fullPromotion || session.hasEvent('Promoted', (d) => d.step === ctx.step.id)) {
         return { status: 'completed', outputs: { pausedAt, promoted: true } };
       }
@@ -35,7 +36,9 @@ export function approvalKind(session: DeploymentSession): StepKind {
       const rejected = approvals.find((a) => a.decision === 'rejected');
       if (rejected) throw new Error(`rejected by ${rejected.by}`);
       const approvers = new Set(approvals.filter((a) => a.decision === 'approved').map((a) => a.by));
-      ctx.log(`${approvers.size}/${required} approvals${approvers.size ? `: ${[...approvers].join(', ')}` : ''}`);
+      ctx.log(
+        `${approvers.size}/${required} approvals${approvers.size ? `: ${[...approvers].join(', ')}` : ''}`,
+      );
       if (approvers.size >= required) return { status: 'completed', outputs: { approvedBy: [...approvers] } };
       return { status: 'paused', reason: 'approval' };
     },

@@ -12,7 +12,11 @@ export function setTrafficKind(session: DeploymentSession): StepKind {
       const component = field(ctx.with, 'component', isString);
       const weights = field(ctx.with, 'weights', isObject) as Record<string, number>;
       const match = optional(ctx.with, 'match', isObject) as
-        | { version: string; header?: { name: string; value: string }; cookie?: { name: string; value: string } }
+        | {
+            version: string;
+            header?: { name: string; value: string };
+            cookie?: { name: string; value: string };
+          }
         | undefined;
       const final = Object.values(weights).includes(100);
       if (session.fullPromotion && !final) {
@@ -25,7 +29,11 @@ export function setTrafficKind(session: DeploymentSession): StepKind {
         record.progress.weights[component] = weights;
         record.progress.endpoints[component] = state.endpoint;
       });
-      ctx.log(`${component}: ${Object.entries(weights).map(([v, w]) => `${v}=${w}%`).join(' ')}`);
+      ctx.log(
+        `${component}: ${Object.entries(weights)
+          .map(([v, w]) => `${v}=${w}%`)
+          .join(' ')}`,
+      );
       return { status: 'completed' };
     },
   };

@@ -9,7 +9,8 @@ export function field<T>(withValue: unknown, name: string, check: (v: unknown) =
 
 export const isString = (v: unknown): v is string => typeof v === 'string';
 export const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function optional<T>(withValue: unknown, name: string, check: (v: unknown) => v is T): T | undefined {
   const value = (withValue as Record<string, unknown> | null)?.[name];

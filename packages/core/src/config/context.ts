@@ -46,7 +46,10 @@ export function buildContext(
     components[component.name] = {
       version,
       image: component.image ? componentImage(component.image, component.version, version, override) : null,
-      replicas: envConfig.replicas?.[component.name] ?? parsed.config.replicas?.[component.name] ?? component.replicas,
+      replicas:
+        envConfig.replicas?.[component.name] ??
+        parsed.config.replicas?.[component.name] ??
+        component.replicas,
       port: component.run?.port ?? DEFAULT_CONTAINER_PORT,
     };
   }

@@ -10,7 +10,10 @@ export interface SourceRef {
   position?: PositionLookup | undefined;
 }
 
-export function locate(source: SourceRef | undefined, path: readonly PathSegment[]): { file?: string; line?: number; column?: number } {
+export function locate(
+  source: SourceRef | undefined,
+  path: readonly PathSegment[],
+): { file?: string; line?: number; column?: number } {
   if (!source) return {};
   const where = source.position?.([...source.prefix, ...path]);
   return { file: source.file, ...(where ? { line: where.line, column: where.column } : {}) };

@@ -68,11 +68,20 @@ export function diffSnapshots(from: ConfigSnapshot | undefined, to: ConfigSnapsh
       (k) => from && from.fingerprints[k] !== undefined && from.fingerprints[k] !== to.fingerprints[k],
     ),
   );
-  return unifiedDiff(from ? configText(from) : '', configText(to, changed), from?.label ?? '(nothing)', to.label);
+  return unifiedDiff(
+    from ? configText(from) : '',
+    configText(to, changed),
+    from?.label ?? '(nothing)',
+    to.label,
+  );
 }
 
 /** `eds config history --env E`: every version, newest first. */
-export async function configHistory(store: ConfigStore, app: string, env: string): Promise<ConfigVersionSummary[]> {
+export async function configHistory(
+  store: ConfigStore,
+  app: string,
+  env: string,
+): Promise<ConfigVersionSummary[]> {
   const versions = await store.versions(app, env);
   const records = await Promise.all(versions.map((v) => store.require(app, env, v)));
   return records.reverse().map((record) => {
@@ -112,8 +121,8 @@ export async function configDiff(
   if (toVersion === undefined) {
     await store.require(app, env, 1); // throws CONFIG_VERSION_NOT_FOUND with a clear message
   }
-  const toRecord = await store.require(app, env, toVersion as number);
-  const fromVersion = from ?? [...versions].reverse().find((v) => v < (toVersion as number));
+  const toRecord = await store.require(app, env, toVersion);
+  const fromVersion = from ?? [...versions].reverse().find((v) => v < toVersion);
   const fromRecord = fromVersion === undefined ? undefined : await store.require(app, env, fromVersion);
   return {
     from: fromVersion ?? null,
@@ -123,7 +132,12 @@ export async function configDiff(
 }
 
 /** `eds config rollback --env E --to V`: the stored version, to render with `renderConfig({ pinned })`. */
-export async function loadConfigVersion(store: ConfigStore, app: string, env: string, version: number): Promise<Configuration> {
+export async function loadConfigVersion(
+  store: ConfigStore,
+  app: string,
+  env: string,
+  version: number,
+): Promise<Configuration> {
   return store.require(app, env, version);
 }
 

@@ -26,7 +26,10 @@ function scalarText(value: unknown): string {
  * Config values as environment variables (host instances, Kubernetes ConfigMaps): nested keys joined with `_`,
  * lists as JSON. Two keys that map to one name (`a.b` and `a_b`) are an error rather than a silent overwrite.
  */
-export function flattenToEnv(values: Record<string, unknown>, into: Map<string, string[]> = new Map()): Record<string, string> {
+export function flattenToEnv(
+  values: Record<string, unknown>,
+  into: Map<string, string[]> = new Map(),
+): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (node: unknown, path: string[]): void => {
     if (isPlainMap(node) && path.length > 0 && Object.keys(node).length === 0) return;
@@ -36,19 +39,25 @@ export function flattenToEnv(values: Record<string, unknown>, into: Map<string, 
     }
     const name = envVarName(path);
     if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) {
-      throw new ValidationError(`config key ${path.join('.')} does not make an environment variable name ("${name}")`, {
-        code: 'INVALID_CONFIG_KEY',
-        path: `config.${path.join('.')}`,
-        expected: 'keys that start with a letter or _',
-      });
+      throw new ValidationError(
+        `config key ${path.join('.')} does not make an environment variable name ("${name}")`,
+        {
+          code: 'INVALID_CONFIG_KEY',
+          path: `config.${path.join('.')}`,
+          expected: 'keys that start with a letter or _',
+        },
+      );
     }
     const previous = into.get(name);
     if (previous) {
-      throw new ValidationError(`config keys ${previous.join('.')} and ${path.join('.')} both become ${name}`, {
-        code: 'CONFIG_KEY_COLLISION',
-        path: `config.${path.join('.')}`,
-        expected: 'keys that stay distinct when upper-snake-cased',
-      });
+      throw new ValidationError(
+        `config keys ${previous.join('.')} and ${path.join('.')} both become ${name}`,
+        {
+          code: 'CONFIG_KEY_COLLISION',
+          path: `config.${path.join('.')}`,
+          expected: 'keys that stay distinct when upper-snake-cased',
+        },
+      );
     }
     into.set(name, path);
     out[name] = scalarText(node);

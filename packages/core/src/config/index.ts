@@ -15,9 +15,21 @@ export {
 export { mergeLayers, type Layer, type MergeResult } from './merge.js';
 export { parseSetFlag, setFlagLayers, coerceLike, type SetFlag } from './set-flags.js';
 export { parseTemplate, hasExpression, type Expr, type TemplatePart } from './interpolation/parser.js';
-export { interpolateString, interpolateTree, lookupPath, MISSING, type Scope, type Where } from './interpolation/evaluate.js';
+export {
+  interpolateString,
+  interpolateTree,
+  lookupPath,
+  MISSING,
+  type Scope,
+  type Where,
+} from './interpolation/evaluate.js';
 export { parseSecretReference, type SecretReference } from './secret-ref.js';
-export { SECRET_RESOLVERS, registerSecretResolver, type SecretResolver, type ResolveContext } from './resolvers/index.js';
+export {
+  SECRET_RESOLVERS,
+  registerSecretResolver,
+  type SecretResolver,
+  type ResolveContext,
+} from './resolvers/index.js';
 export {
   loadFingerprintKey,
   fingerprintSecret,

@@ -14,22 +14,36 @@ const compiled = new Map<string, Promise<Validate>>();
 /** ajv is loaded only when an application has a `config.schema`, so a config without one needs no validator. */
 async function compile(file: string, displayName: string): Promise<Validate> {
   const stat = await fs.stat(file).catch((cause: unknown) => {
-    throw new ValidationError('config schema not found', { code: 'CONFIG_FILE_NOT_READABLE', file: displayName, cause });
+    throw new ValidationError('config schema not found', {
+      code: 'CONFIG_FILE_NOT_READABLE',
+      file: displayName,
+      cause,
+    });
   });
   if (stat.size > MAX_DOCUMENT_BYTES) {
-    throw new ValidationError('config schema is larger than the 5 MiB limit', { code: 'FILE_TOO_LARGE', file: displayName });
+    throw new ValidationError('config schema is larger than the 5 MiB limit', {
+      code: 'FILE_TOO_LARGE',
+      file: displayName,
+    });
   }
   let schema: unknown;
   try {
     schema = JSON.parse(await fs.readFile(file, 'utf8'));
   } catch (cause) {
-    throw new ValidationError('config schema is not valid JSON', { code: 'INVALID_CONFIG_SCHEMA', file: displayName, cause });
+    throw new ValidationError('config schema is not valid JSON', {
+      code: 'INVALID_CONFIG_SCHEMA',
+      file: displayName,
+      cause,
+    });
   }
-  const draft2020 = isPlainMap(schema) && typeof schema.$schema === 'string' && schema.$schema.includes('2020-12');
+  const draft2020 =
+    isPlainMap(schema) && typeof schema.$schema === 'string' && schema.$schema.includes('2020-12');
   const { Ajv } = await import('ajv');
   const { Ajv2020 } = await import('ajv/dist/2020.js');
   const formats = (await import('ajv-formats')).default as unknown as (ajv: InstanceType<typeof Ajv>) => void;
-  const ajv = draft2020 ? new Ajv2020({ allErrors: true, strict: false }) : new Ajv({ allErrors: true, strict: false });
+  const ajv = draft2020
+    ? new Ajv2020({ allErrors: true, strict: false })
+    : new Ajv({ allErrors: true, strict: false });
   formats(ajv);
   try {
     return ajv.compile(schema as object) as Validate;
@@ -74,7 +88,9 @@ export async function validateAgainstSchema(
     const path = pointerToPath(e.instancePath);
     const missing = typeof e.params?.missingProperty === 'string' ? [e.params.missingProperty] : [];
     const extra = typeof e.params?.additionalProperty === 'string' ? [e.params.additionalProperty] : [];
-    const allowed = Array.isArray(e.params?.allowedValues) ? ` (${(e.params.allowedValues as unknown[]).join(', ')})` : '';
+    const allowed = Array.isArray(e.params?.allowedValues)
+      ? ` (${(e.params.allowedValues as unknown[]).join(', ')})`
+      : '';
     return { path: [...path, ...missing, ...extra], message: `${e.message ?? 'is invalid'}${allowed}` };
   });
   const first = problems[0] ?? { path: [], message: 'is invalid' };
@@ -87,7 +103,9 @@ export async function validateAgainstSchema(
     origin?.sourcePath ?? first.path,
     {
       expected: `values valid against ${schemaDisplayName}`,
-      details: { problems: problems.map((p) => ({ path: `config.${p.path.join('.')}`, message: p.message })) },
+      details: {
+        problems: problems.map((p) => ({ path: `config.${p.path.join('.')}`, message: p.message })),
+      },
     },
   );
 }

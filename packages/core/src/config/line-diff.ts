@@ -20,9 +20,9 @@ export function diffLines(a: readonly string[], b: readonly string[]): DiffLine[
     trace.push(v.slice());
     for (let k = -d; k <= d; k += 2) {
       let x =
-        k === -d || (k !== d && (v[offset + k - 1] as number) < (v[offset + k + 1] as number))
-          ? (v[offset + k + 1] as number)
-          : (v[offset + k - 1] as number) + 1;
+        k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1])
+          ? v[offset + k + 1]
+          : v[offset + k - 1] + 1;
       let y = x - k;
       while (x < n && y < m && a[x] === b[y]) {
         x += 1;
@@ -40,20 +40,19 @@ export function diffLines(a: readonly string[], b: readonly string[]): DiffLine[
   let x = n;
   let y = m;
   for (let d = trace.length - 1; d >= 0; d -= 1) {
-    const vd = trace[d] as Int32Array;
+    const vd = trace[d];
     const k = x - y;
-    const prevK =
-      k === -d || (k !== d && (vd[offset + k - 1] as number) < (vd[offset + k + 1] as number)) ? k + 1 : k - 1;
-    const prevX = d === 0 ? 0 : (vd[offset + prevK] as number);
+    const prevK = k === -d || (k !== d && vd[offset + k - 1] < vd[offset + k + 1]) ? k + 1 : k - 1;
+    const prevX = d === 0 ? 0 : vd[offset + prevK];
     const prevY = d === 0 ? 0 : prevX - prevK;
     while (x > prevX && y > prevY) {
       x -= 1;
       y -= 1;
-      out.push({ op: ' ', text: a[x] as string });
+      out.push({ op: ' ', text: a[x] });
     }
     if (d > 0) {
-      if (x === prevX) out.push({ op: '+', text: b[y - 1] as string });
-      else out.push({ op: '-', text: a[x - 1] as string });
+      if (x === prevX) out.push({ op: '+', text: b[y - 1] });
+      else out.push({ op: '-', text: a[x - 1] });
     }
     x = prevX;
     y = prevY;
@@ -69,7 +68,13 @@ function splitLines(text: string): string[] {
 }
 
 /** A unified diff (`diff -u` format, `context` lines around changes); '' when the texts are equal. */
-export function unifiedDiff(oldText: string, newText: string, oldLabel: string, newLabel: string, context = 3): string {
+export function unifiedDiff(
+  oldText: string,
+  newText: string,
+  oldLabel: string,
+  newLabel: string,
+  context = 3,
+): string {
   const script = diffLines(splitLines(oldText), splitLines(newText));
   const changes = script.flatMap((line, index) => (line.op === ' ' ? [] : [index]));
   if (changes.length === 0) return '';
@@ -99,7 +104,7 @@ export function unifiedDiff(oldText: string, newText: string, oldLabel: string, 
     const oldCount = hunk.filter((l) => l.op !== '+').length;
     const newCount = hunk.filter((l) => l.op !== '-').length;
     const range = (line: number, count: number): string => `${count === 0 ? line - 1 : line},${count}`;
-    out.push(`@@ -${range(oldAt[start] as number, oldCount)} +${range(newAt[start] as number, newCount)} @@`);
+    out.push(`@@ -${range(oldAt[start], oldCount)} +${range(newAt[start], newCount)} @@`);
     for (const line of hunk) out.push(`${line.op}${line.text}`);
   }
   return `${out.join('\n')}\n`;

@@ -31,18 +31,37 @@ function kindOf(value: unknown): 'map' | 'list' | 'scalar' | 'null' {
   return isPlainMap(value) ? 'map' : 'scalar';
 }
 
-function directiveOf(map: Record<string, unknown>, ctx: Ctx, srcPath: readonly PathSegment[]): Directive | undefined {
+function directiveOf(
+  map: Record<string, unknown>,
+  ctx: Ctx,
+  srcPath: readonly PathSegment[],
+): Directive | undefined {
   if (!Object.prototype.hasOwnProperty.call(map, PATCH_KEY)) return undefined;
   const value = map[PATCH_KEY];
-  if (typeof value === 'string' && (PATCH_DIRECTIVES as readonly string[]).includes(value)) return value as Directive;
-  throw configError('INVALID_PATCH_DIRECTIVE', `invalid $patch ${JSON.stringify(value)}`, ctx.layer.source, [...srcPath, PATCH_KEY], {
-    expected: PATCH_DIRECTIVES.join(' | '),
-  });
+  if (typeof value === 'string' && (PATCH_DIRECTIVES as readonly string[]).includes(value))
+    return value as Directive;
+  throw configError(
+    'INVALID_PATCH_DIRECTIVE',
+    `invalid $patch ${JSON.stringify(value)}`,
+    ctx.layer.source,
+    [...srcPath, PATCH_KEY],
+    {
+      expected: PATCH_DIRECTIVES.join(' | '),
+    },
+  );
 }
 
-function clash(base: unknown, patch: unknown, path: readonly PathSegment[], srcPath: readonly PathSegment[], ctx: Ctx): ValidationError {
+function clash(
+  base: unknown,
+  patch: unknown,
+  path: readonly PathSegment[],
+  srcPath: readonly PathSegment[],
+  ctx: Ctx,
+): ValidationError {
   const baseOrigin = ctx.origins.find(path);
-  const baseWhere = baseOrigin ? describeSource(baseOrigin.source, baseOrigin.sourcePath) : 'an earlier source';
+  const baseWhere = baseOrigin
+    ? describeSource(baseOrigin.source, baseOrigin.sourcePath)
+    : 'an earlier source';
   const patchWhere = describeSource(ctx.layer.source, srcPath);
   const article = (k: string): string => (k === 'scalar' ? 'a scalar' : `a ${k}`);
   return new ValidationError(
@@ -61,7 +80,8 @@ function clash(base: unknown, patch: unknown, path: readonly PathSegment[], srcP
 function plain(value: unknown, srcPath: readonly PathSegment[], ctx: Ctx): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw configError('INVALID_CONFIG_VALUE', 'numbers must be finite', ctx.layer.source, srcPath);
+    if (!Number.isFinite(value))
+      throw configError('INVALID_CONFIG_VALUE', 'numbers must be finite', ctx.layer.source, srcPath);
     return value;
   }
   if (Array.isArray(value)) {
@@ -72,9 +92,15 @@ function plain(value: unknown, srcPath: readonly PathSegment[], ctx: Ctx): unkno
   if (isPlainMap(value)) {
     const directive = directiveOf(value, ctx, srcPath);
     if (directive === 'delete') {
-      throw configError('INVALID_PATCH_DIRECTIVE', '$patch: delete has nothing to delete here', ctx.layer.source, srcPath, {
-        expected: 'a key or a named list item that exists in an earlier source',
-      });
+      throw configError(
+        'INVALID_PATCH_DIRECTIVE',
+        '$patch: delete has nothing to delete here',
+        ctx.layer.source,
+        srcPath,
+        {
+          expected: 'a key or a named list item that exists in an earlier source',
+        },
+      );
     }
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
@@ -82,9 +108,15 @@ function plain(value: unknown, srcPath: readonly PathSegment[], ctx: Ctx): unkno
     }
     return out;
   }
-  throw configError('INVALID_CONFIG_VALUE', `unsupported value of type ${typeof value}`, ctx.layer.source, srcPath, {
-    expected: 'a string, number, boolean, null, list or map',
-  });
+  throw configError(
+    'INVALID_CONFIG_VALUE',
+    `unsupported value of type ${typeof value}`,
+    ctx.layer.source,
+    srcPath,
+    {
+      expected: 'a string, number, boolean, null, list or map',
+    },
+  );
 }
 
 /** `[{ $patch: replace }, ...items]`: the strategic-merge way to replace a list of named items. */
@@ -114,9 +146,15 @@ function mergeNamedLists(
     const name = item.name as string;
     const itemSrc = [...srcPath, index];
     if (seen.has(name)) {
-      throw configError('DUPLICATE_LIST_ITEM', `two items named "${name}" in one list`, ctx.layer.source, itemSrc, {
-        expected: 'unique names in a list of named items',
-      });
+      throw configError(
+        'DUPLICATE_LIST_ITEM',
+        `two items named "${name}" in one list`,
+        ctx.layer.source,
+        itemSrc,
+        {
+          expected: 'unique names in a list of named items',
+        },
+      );
     }
     seen.add(name);
     const at = out.findIndex((existing) => isNamedItem(existing) && existing.name === name);
@@ -145,7 +183,13 @@ function mergeValue(
   if (isPlainMap(patch)) {
     const directive = directiveOf(patch, ctx, srcPath);
     if (directive === 'delete') {
-      if (path.length === 0) throw configError('INVALID_PATCH_DIRECTIVE', 'cannot delete the whole configuration', ctx.layer.source, srcPath);
+      if (path.length === 0)
+        throw configError(
+          'INVALID_PATCH_DIRECTIVE',
+          'cannot delete the whole configuration',
+          ctx.layer.source,
+          srcPath,
+        );
       return DELETE;
     }
     if (directive === 'replace' || base === undefined || base === null) {
@@ -158,7 +202,13 @@ function mergeValue(
     for (const key of Object.keys(patch)) {
       if (key === PATCH_KEY) continue;
       const had = Object.prototype.hasOwnProperty.call(base, key);
-      const merged = mergeValue(had ? base[key] : undefined, patch[key], [...path, key], [...srcPath, key], ctx);
+      const merged = mergeValue(
+        had ? base[key] : undefined,
+        patch[key],
+        [...path, key],
+        [...srcPath, key],
+        ctx,
+      );
       if (merged === DELETE) {
         delete out[key];
         ctx.origins.clearBelow([...path, key]);
@@ -167,8 +217,14 @@ function mergeValue(
     return out;
   }
   if (Array.isArray(patch)) {
-    if (base !== undefined && base !== null && !Array.isArray(base)) throw clash(base, patch, path, srcPath, ctx);
-    if (Array.isArray(base) && !isListReplace(patch) && isNamedList(patch) && (base.length === 0 || isNamedList(base))) {
+    if (base !== undefined && base !== null && !Array.isArray(base))
+      throw clash(base, patch, path, srcPath, ctx);
+    if (
+      Array.isArray(base) &&
+      !isListReplace(patch) &&
+      isNamedList(patch) &&
+      (base.length === 0 || isNamedList(base))
+    ) {
       return mergeNamedLists(base, patch as Record<string, unknown>[], path, srcPath, ctx);
     }
     if (base !== undefined && base !== null) ctx.origins.clearBelow(path);
@@ -193,7 +249,12 @@ export function mergeLayers(layers: readonly Layer[], start?: MergeResult): Merg
   let value: Record<string, unknown> = start?.value ?? {};
   for (const layer of layers) {
     if (!isPlainMap(layer.value)) {
-      throw configError('INVALID_CONFIG_FILE', 'configuration must be a map of keys to values', layer.source, []);
+      throw configError(
+        'INVALID_CONFIG_FILE',
+        'configuration must be a map of keys to values',
+        layer.source,
+        [],
+      );
     }
     value = mergeValue(value, layer.value, [], [], { layer, origins }) as Record<string, unknown>;
   }

@@ -24,14 +24,17 @@ export class Origins {
   /** Forget everything under `path` (a `$patch: replace` or a delete makes older origins meaningless). */
   clearBelow(path: readonly PathSegment[]): void {
     const prefix = path.length ? keyOf(path) + SEP : '';
-    for (const key of [...this.#byPath.keys()]) if (key.startsWith(prefix) && key !== keyOf(path)) this.#byPath.delete(key);
+    for (const key of [...this.#byPath.keys()])
+      if (key.startsWith(prefix) && key !== keyOf(path)) this.#byPath.delete(key);
   }
 
   find(path: readonly PathSegment[]): Origin | undefined {
     for (let n = path.length; n >= 0; n -= 1) {
       const origin = this.#byPath.get(keyOf(path.slice(0, n)));
       if (origin) {
-        return n === path.length ? origin : { source: origin.source, sourcePath: [...origin.sourcePath, ...path.slice(n)] };
+        return n === path.length
+          ? origin
+          : { source: origin.source, sourcePath: [...origin.sourcePath, ...path.slice(n)] };
       }
     }
     return undefined;

@@ -23,10 +23,13 @@ export function configDataOf(record: Configuration): ConfigurationData {
   const parsed = ConfigurationDataSchema.safeParse(record.data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ValidationError(`configuration record ${record.id} is corrupt: ${issue?.message ?? 'invalid data'}`, {
-      code: 'CORRUPT_RECORD',
-      path: `data.${issue?.path.join('.') ?? ''}`,
-    });
+    throw new ValidationError(
+      `configuration record ${record.id} is corrupt: ${issue?.message ?? 'invalid data'}`,
+      {
+        code: 'CORRUPT_RECORD',
+        path: `data.${issue?.path.join('.') ?? ''}`,
+      },
+    );
   }
   return parsed.data;
 }

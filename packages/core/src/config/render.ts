@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ValidationError } from '../errors/index.js';
-import { environmentOf, parseYamlDocument, type AppSpec, type Configuration, type PositionLookup } from '../model/index.js';
+import {
+  environmentOf,
+  parseYamlDocument,
+  type AppSpec,
+  type Configuration,
+  type PositionLookup,
+} from '../model/index.js';
 import { SecretValue } from '../secrets/index.js';
 import { readFileSync } from 'node:fs';
 import { canonicalJson, isPlainMap, sortKeysDeep } from './canonical.js';
@@ -89,14 +95,19 @@ function specPositions(specFile: string, specText: string | undefined): Position
   };
 }
 
-async function sourceLayers(options: RenderConfigOptions, parsed: ParsedConfigSpec): Promise<{ layers: Layer[]; files: string[] }> {
+async function sourceLayers(
+  options: RenderConfigOptions,
+  parsed: ParsedConfigSpec,
+): Promise<{ layers: Layer[]; files: string[] }> {
   const baseDir = path.dirname(options.specFile);
   const position = specPositions(options.specFile, options.specText);
   const inline = (value: Record<string, unknown> | undefined, prefix: string[]): Layer[] =>
     value ? [{ value, source: { file: options.specFile, prefix, position } satisfies SourceRef }] : [];
   const envConfig = parsed.environments[options.environment] ?? {};
   const overlay = envConfig.overlay ?? parsed.config.overlays?.[options.environment];
-  const files = [parsed.config.base, overlay].filter((f): f is string => f !== undefined).map((f) => path.join(baseDir, f));
+  const files = [parsed.config.base, overlay]
+    .filter((f): f is string => f !== undefined)
+    .map((f) => path.join(baseDir, f));
   const [baseFile, overlayFile] = await Promise.all([
     parsed.config.base ? readConfigFile(path.join(baseDir, parsed.config.base)) : undefined,
     overlay ? readConfigFile(path.join(baseDir, overlay)) : undefined,
@@ -125,11 +136,12 @@ async function resolveSecrets(
   };
   const keys = Object.keys(references).sort();
   const key = keys.length
-    ? (options.secrets?.fingerprintKey ?? (await loadFingerprintKey({ stateDir: options.secrets?.stateDir, env })))
+    ? (options.secrets?.fingerprintKey ??
+      (await loadFingerprintKey({ stateDir: options.secrets?.stateDir, env })))
     : Buffer.alloc(0);
   const resolved = await Promise.all(
     keys.map(async (name) => {
-      const reference = parseSecretReference(references[name] as string);
+      const reference = parseSecretReference(references[name]);
       const resolver = SECRET_RESOLVERS[reference.scheme];
       const value = await resolver?.resolve(reference.body, reference.text, context);
       if (value === undefined && !reference.optional) {
@@ -156,8 +168,14 @@ async function resolveSecrets(
   return { secrets, fingerprints };
 }
 
-export function configHash(values: unknown, references: Record<string, string>, fingerprints: Record<string, string>): string {
-  const secrets = Object.fromEntries(Object.keys(references).map((k) => [k, { reference: references[k], fingerprint: fingerprints[k] }]));
+export function configHash(
+  values: unknown,
+  references: Record<string, string>,
+  fingerprints: Record<string, string>,
+): string {
+  const secrets = Object.fromEntries(
+    Object.keys(references).map((k) => [k, { reference: references[k], fingerprint: fingerprints[k] }]),
+  );
   return `sha256:${createHash('sha256').update(canonicalJson({ values, secrets })).digest('hex')}`;
 }
 
@@ -181,7 +199,15 @@ export async function renderConfig(options: RenderConfigOptions): Promise<Render
       });
     }
   }
-  const context = buildContext(spec, parsed, environment, environmentSpec, deploymentId, versions, options.strategy ?? {});
+  const context = buildContext(
+    spec,
+    parsed,
+    environment,
+    environmentSpec,
+    deploymentId,
+    versions,
+    options.strategy ?? {},
+  );
 
   let values: Record<string, unknown>;
   let references: Record<string, string>;
@@ -196,7 +222,9 @@ export async function renderConfig(options: RenderConfigOptions): Promise<Render
     files = sources.files;
     merged = mergeLayers(sources.layers);
     merged = mergeLayers(setFlagLayers(options.request?.set ?? [], merged.value), merged);
-    values = sortKeysDeep(new ConfigResolver(merged.value, merged.origins, { ...context }).resolveAll()) as Record<string, unknown>;
+    values = sortKeysDeep(
+      new ConfigResolver(merged.value, merged.origins, { ...context }).resolveAll(),
+    ) as Record<string, unknown>;
     references = {};
     for (const [name, ref] of Object.entries(parsed.config.secrets ?? {})) {
       references[name] = ref;

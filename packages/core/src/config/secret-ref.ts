@@ -24,10 +24,11 @@ export function parseSecretReference(text: string): SecretReference {
   if (colon <= 0) fail('expected SCHEME:REFERENCE', known.map((s) => SECRET_RESOLVERS[s]?.syntax).join(', '));
   const scheme = text.slice(0, colon);
   const resolver = SECRET_RESOLVERS[scheme];
-  if (!resolver) fail(`unknown scheme "${scheme}"; known: ${known.join(', ')}`, known.map((s) => `${s}:`).join(', '));
+  if (!resolver)
+    fail(`unknown scheme "${scheme}"; known: ${known.join(', ')}`, known.map((s) => `${s}:`).join(', '));
   const optional = text.endsWith('?');
   const body = text.slice(colon + 1, optional ? -1 : undefined);
-  const problem = (resolver as NonNullable<typeof resolver>).check(body);
-  if (problem !== undefined) fail(problem, (resolver as NonNullable<typeof resolver>).syntax);
+  const problem = resolver.check(body);
+  if (problem !== undefined) fail(problem, resolver.syntax);
   return { scheme, body, optional, text };
 }

@@ -27,7 +27,7 @@ export function parseSetFlag(text: string): SetFlag {
   const path: string[] = [];
   let current = '';
   for (let i = 0; i < key.length; i += 1) {
-    const ch = key[i] as string;
+    const ch = key[i];
     if (ch === '\\' && key[i + 1] === '.') {
       current += '.';
       i += 1;
@@ -39,11 +39,14 @@ export function parseSetFlag(text: string): SetFlag {
   path.push(current);
   for (const segment of path) {
     if (!SEGMENT.test(segment)) {
-      throw new ValidationError(`--set key ${JSON.stringify(key)} has an invalid part ${JSON.stringify(segment)}`, {
-        code: 'INVALID_SET_FLAG',
-        path: '--set',
-        expected: 'non-empty key parts without spaces, "=", brackets or a leading "$", separated by dots',
-      });
+      throw new ValidationError(
+        `--set key ${JSON.stringify(key)} has an invalid part ${JSON.stringify(segment)}`,
+        {
+          code: 'INVALID_SET_FLAG',
+          path: '--set',
+          expected: 'non-empty key parts without spaces, "=", brackets or a leading "$", separated by dots',
+        },
+      );
     }
   }
   return { path, value: text.slice(eq + 1) };

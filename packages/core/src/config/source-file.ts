@@ -22,11 +22,14 @@ async function readLimited(file: string, what: string): Promise<string> {
     stat = await fs.stat(file);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    throw new ValidationError(code === 'ENOENT' ? `${what} not found` : `cannot read ${what} (${code ?? 'error'})`, {
-      code: 'CONFIG_FILE_NOT_READABLE',
-      file,
-      cause,
-    });
+    throw new ValidationError(
+      code === 'ENOENT' ? `${what} not found` : `cannot read ${what} (${code ?? 'error'})`,
+      {
+        code: 'CONFIG_FILE_NOT_READABLE',
+        file,
+        cause,
+      },
+    );
   }
   if (!stat.isFile()) {
     throw new ValidationError(`${what} is not a regular file`, { code: 'CONFIG_FILE_NOT_READABLE', file });
@@ -68,7 +71,9 @@ function positionIn(doc: Document, lineCounter: LineCounter): PositionLookup {
     let target: Node | undefined = node as Node | undefined;
     for (const segment of segments) {
       if (isMap(node)) {
-        const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+        const pair = node.items.find(
+          (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+        );
         if (!pair) break;
         node = pair.value;
         target = (pair.value ?? pair.key) as Node;
@@ -121,7 +126,11 @@ export async function readYamlStream(file: string, displayName = file): Promise<
       });
     }
     if (value === null || value === undefined) return;
-    out.push({ value, source: { file: displayName, prefix: [], position: positionIn(doc, lineCounter) }, index });
+    out.push({
+      value,
+      source: { file: displayName, prefix: [], position: positionIn(doc, lineCounter) },
+      index,
+    });
   });
   return out;
 }
@@ -132,7 +141,11 @@ export async function listTemplateFiles(dir: string): Promise<string[]> {
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
   } catch (cause) {
-    throw new ValidationError('templates directory not found', { code: 'CONFIG_FILE_NOT_READABLE', file: dir, cause });
+    throw new ValidationError('templates directory not found', {
+      code: 'CONFIG_FILE_NOT_READABLE',
+      file: dir,
+      cause,
+    });
   }
   return entries
     .filter((e) => e.isFile() && /\.(ya?ml|json)$/i.test(e.name) && !e.name.startsWith('.'))

@@ -17,7 +17,10 @@ const FilePathSchema = z.string().min(1).describe('a path relative to eds.yaml')
 /** Secret keys become environment variables and Secret data keys, so they have to be valid as both. */
 export const SecretKeySchema = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name (letters, digits, _; not starting with a digit)');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    'an environment variable name (letters, digits, _; not starting with a digit)',
+  );
 
 export const SecretReferenceSchema = z.string().superRefine((text, ctx) => {
   try {
@@ -47,14 +50,19 @@ const QuantitySchema = z.union([
   z.string().regex(/^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, 'a Kubernetes quantity such as 100m, 0.5, 128Mi'),
   z.number().positive(),
 ]);
-const ResourceListSchema = z.strictObject({ cpu: QuantitySchema.optional(), memory: QuantitySchema.optional() });
+const ResourceListSchema = z.strictObject({
+  cpu: QuantitySchema.optional(),
+  memory: QuantitySchema.optional(),
+});
 export const ResourcesSchema = z.strictObject({
   requests: ResourceListSchema.optional(),
   limits: ResourceListSchema.optional(),
 });
 export type ResourcesSpec = z.infer<typeof ResourcesSchema>;
 
-const NamespaceSchema = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a Kubernetes namespace name');
+const NamespaceSchema = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a Kubernetes namespace name');
 const ValuesSchema = z.record(z.string(), z.unknown());
 /** Keys are component names; `resources` also takes `'*'` for every component. */
 const PerComponent = <T extends z.ZodType>(schema: T) => z.record(z.string(), schema);
@@ -141,7 +149,8 @@ function crossCheck(parsed: ParsedConfigSpec, spec: AppSpec): SpecProblem[] {
     }
   };
   checkComponents(['config'], parsed.config);
-  for (const [env, fields] of Object.entries(parsed.environments)) checkComponents(['environments', env, 'config'], fields);
+  for (const [env, fields] of Object.entries(parsed.environments))
+    checkComponents(['environments', env, 'config'], fields);
   return problems;
 }
 
@@ -157,7 +166,8 @@ function prefixed(base: PathSegment[], problems: SpecProblem[]): SpecProblem[] {
 export function parseConfigSpec(spec: AppSpec, specFile?: string, specText?: string): ParsedConfigSpec {
   const problems: SpecProblem[] = [];
   const top = ConfigSpecSchema.safeParse(spec.config ?? {}, { reportInput: true });
-  if (!top.success) problems.push(...prefixed(['config'], toProblems(ConfigSpecSchema, top.error.issues, spec.config)));
+  if (!top.success)
+    problems.push(...prefixed(['config'], toProblems(ConfigSpecSchema, top.error.issues, spec.config)));
   const environments: Record<string, EnvironmentConfig> = {};
   for (const [name, environment] of Object.entries(spec.environments)) {
     const result = EnvironmentConfigSchema.safeParse(environment.config ?? {}, { reportInput: true });

@@ -48,14 +48,21 @@ export class ConfigStore {
     try {
       raw = JSON.parse(document.text);
     } catch (cause) {
-      throw new ValidationError('configuration record is corrupt (not JSON)', { code: 'CORRUPT_RECORD', file: document.location, cause });
+      throw new ValidationError('configuration record is corrupt (not JSON)', {
+        code: 'CORRUPT_RECORD',
+        file: document.location,
+        cause,
+      });
     }
     const parsed = ConfigurationSchema.safeParse(raw);
     if (!parsed.success) {
-      throw new ValidationError(`configuration record is corrupt: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
-        code: 'CORRUPT_RECORD',
-        file: document.location,
-      });
+      throw new ValidationError(
+        `configuration record is corrupt: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        {
+          code: 'CORRUPT_RECORD',
+          file: document.location,
+        },
+      );
     }
     configDataOf(parsed.data);
     return parsed.data;
@@ -67,7 +74,11 @@ export class ConfigStore {
       const known = await this.versions(app, env);
       throw new NotFoundError(
         `configuration version ${version} of ${app}/${env} does not exist${known.length ? `; versions: ${known.join(', ')}` : ''}`,
-        { code: 'CONFIG_VERSION_NOT_FOUND', path: '--to', expected: known.length ? `one of ${known.join(', ')}` : 'a saved version' },
+        {
+          code: 'CONFIG_VERSION_NOT_FOUND',
+          path: '--to',
+          expected: known.length ? `one of ${known.join(', ')}` : 'a saved version',
+        },
       );
     }
     return record;
@@ -106,8 +117,11 @@ export class ConfigStore {
         updatedAt: now,
       });
       const key = versionKey(rendered.app, rendered.environment, version);
-      if (await this.backend.create(key, 1, `${JSON.stringify(record, null, 2)}\n`)) return { record, created: true };
+      if (await this.backend.create(key, 1, `${JSON.stringify(record, null, 2)}\n`))
+        return { record, created: true };
     }
-    throw new ConflictError(`could not save a configuration version of ${rendered.app}/${rendered.environment}: too many concurrent writers`);
+    throw new ConflictError(
+      `could not save a configuration version of ${rendered.app}/${rendered.environment}: too many concurrent writers`,
+    );
   }
 }

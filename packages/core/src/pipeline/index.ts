@@ -14,7 +14,14 @@ export { definePipeline, parsePipelineFile, type DefinitionSource } from './defi
 export type { CompiledPipeline, CompiledStage, CompiledStep } from './definition/compiled.js';
 
 // Step kinds: the interface, the table, the generic kinds.
-export { resolveKind, knownKinds, type StepKind, type StepKindTable, type StepContext, type StepResult } from './kinds/step-kind.js';
+export {
+  resolveKind,
+  knownKinds,
+  type StepKind,
+  type StepKindTable,
+  type StepContext,
+  type StepResult,
+} from './kinds/step-kind.js';
 export { validateWithSchema, parseWith } from './kinds/with-schema.js';
 export { GENERIC_STEP_KINDS } from './kinds/generic.js';
 export { runStepKind, RunWithSchema } from './kinds/run.js';
@@ -29,7 +36,13 @@ export {
   type PipelineOutcomeStatus,
   type StepTransitionEvent,
 } from './engine/options.js';
-export { createPipelineState, type PipelineState, type StepDetail, type NewStateOptions } from './engine/state.js';
+export {
+  createPipelineState,
+  type PipelineState,
+  type StepDetail,
+  type NewStateOptions,
+} from './engine/state.js';
+export { createStateSerializer } from './engine/serialize.js';
 export { INTERRUPTED_NON_IDEMPOTENT } from './engine/resume.js';
 export { DEFAULT_LOG_LIMITS, type LogLimits } from './engine/step-log.js';
 export { backoffDelay } from './engine/backoff.js';

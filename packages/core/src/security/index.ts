@@ -13,6 +13,7 @@ export type {
   ExemptionUse,
   ExemptionSource,
   CheckRecord,
+  CheckedResource,
   SecurityNote,
   Decision,
   SecurityCheckResult,
@@ -67,6 +68,8 @@ export {
   describeBlocking,
   type SecurityCheckOptions,
 } from './result.js';
+
+export { listChecks } from './checks.js';
 
 // Vulnerability reports.
 export {

@@ -35,7 +35,7 @@ export function combineResults(first: SecurityCheckResult, ...rest: SecurityChec
     tier: first.tier,
     policyVersion: first.policyVersion,
     findings,
-    checks: all.flatMap((result) => result.checks),
+    checked: all.flatMap((result) => result.checked),
     decision: {
       blocked: blocking.length > 0,
       threshold: first.decision.threshold,

@@ -68,7 +68,19 @@ export interface Finding {
   vulnerability?: VulnerabilityDetails;
 }
 
-/** One rule evaluated against one resource: the unit of the JUnit report and of "what was checked". */
+/**
+ * A resource (or a vulnerability report) and the rules evaluated against it. Kept compact (the rule list is shared
+ * by all resources of a kind) because a large check has hundreds of thousands of rule x resource pairs; expand it
+ * with `listChecks()`.
+ */
+export interface CheckedResource {
+  category: FindingCategory;
+  resource: string;
+  location: FindingLocation;
+  ruleIds: readonly string[];
+}
+
+/** One rule evaluated against one resource, with its outcome: the unit of the JUnit report and of "what was checked". */
 export interface CheckRecord {
   ruleId: string;
   category: FindingCategory;
@@ -98,7 +110,8 @@ export interface SecurityCheckResult {
   /** `sha256:<hex>` of the effective policy: the same policy gives the same version on every runner. */
   policyVersion: string;
   findings: Finding[];
-  checks: CheckRecord[];
+  /** What was checked; `listChecks(result)` gives one record per rule x resource with its outcome. */
+  checked: CheckedResource[];
   decision: Decision;
   exemptionsUsed: ExemptionUse[];
   notes: SecurityNote[];

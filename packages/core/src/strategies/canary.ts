@@ -15,37 +15,97 @@ export const canaryStrategy: Strategy = {
     // Like Argo Rollouts, the first rollout has nothing to compare against: it goes straight to 100%.
     if (components.every((c) => !c.stableVersion || c.stableVersion === c.version)) {
       for (const { spec, version } of components) {
-        steps.push({ id: `${spec.name}-full`, name: `${spec.name}: ${version} ×${spec.replicas}`, kind: 'deploy-version', with: { component: spec.name, version, instances: spec.replicas, progressDeadline: canary.progressDeadline } });
-        steps.push({ id: `${spec.name}-promote`, name: `${spec.name}: all traffic to ${version}`, kind: 'set-traffic', with: { component: spec.name, weights: { [version]: 100 } } });
+        steps.push({
+          id: `${spec.name}-full`,
+          name: `${spec.name}: ${version} ×${spec.replicas}`,
+          kind: 'deploy-version',
+          with: {
+            component: spec.name,
+            version,
+            instances: spec.replicas,
+            progressDeadline: canary.progressDeadline,
+          },
+        });
+        steps.push({
+          id: `${spec.name}-promote`,
+          name: `${spec.name}: all traffic to ${version}`,
+          kind: 'set-traffic',
+          with: { component: spec.name, weights: { [version]: 100 } },
+        });
       }
       return steps;
     }
     for (const { spec, version, stableVersion } of components) {
-      const instances = stableVersion && stableVersion !== version ? Math.max(1, Math.ceil(spec.replicas / 2)) : spec.replicas;
-      steps.push({ id: `${spec.name}-canary`, name: `start ${spec.name}@${version} ×${instances}`, kind: 'deploy-version', with: { component: spec.name, version, instances, progressDeadline: canary.progressDeadline } });
+      const instances =
+        stableVersion && stableVersion !== version
+          ? Math.max(1, Math.ceil(spec.replicas / 2))
+          : spec.replicas;
+      steps.push({
+        id: `${spec.name}-canary`,
+        name: `start ${spec.name}@${version} ×${instances}`,
+        kind: 'deploy-version',
+        with: { component: spec.name, version, instances, progressDeadline: canary.progressDeadline },
+      });
     }
     canary.steps.forEach((step, index) => {
       const n = index + 1;
       if ('setWeight' in step) {
         for (const { spec, version, stableVersion } of components) {
-          const weights = !stableVersion || stableVersion === version || step.setWeight >= 100
-            ? { [version]: 100 }
-            : { [version]: step.setWeight, [stableVersion]: 100 - step.setWeight };
-          steps.push({ id: `step${n}-${spec.name}-weight`, name: `${spec.name}: ${step.setWeight}% to ${version}`, kind: 'set-traffic', with: { component: spec.name, weights, ...(match ? { match: { ...match, version } } : {}) } });
+          const weights =
+            !stableVersion || stableVersion === version || step.setWeight >= 100
+              ? { [version]: 100 }
+              : { [version]: step.setWeight, [stableVersion]: 100 - step.setWeight };
+          steps.push({
+            id: `step${n}-${spec.name}-weight`,
+            name: `${spec.name}: ${step.setWeight}% to ${version}`,
+            kind: 'set-traffic',
+            with: { component: spec.name, weights, ...(match ? { match: { ...match, version } } : {}) },
+          });
         }
       } else if ('pause' in step) {
-        steps.push({ id: `step${n}-pause`, name: step.pause.duration !== undefined ? `pause ${step.pause.duration} ms` : 'pause until promoted', kind: 'pause', with: step.pause.duration !== undefined ? { duration: step.pause.duration } : {} });
+        steps.push({
+          id: `step${n}-pause`,
+          name:
+            step.pause.duration !== undefined ? `pause ${step.pause.duration} ms` : 'pause until promoted',
+          kind: 'pause',
+          with: step.pause.duration !== undefined ? { duration: step.pause.duration } : {},
+        });
       } else {
         for (const { spec } of components) {
-          steps.push({ id: `step${n}-${spec.name}-analysis`, name: `analyse ${spec.name}`, kind: 'analysis', with: { component: spec.name, template: step.analysis } });
+          steps.push({
+            id: `step${n}-${spec.name}-analysis`,
+            name: `analyse ${spec.name}`,
+            kind: 'analysis',
+            with: { component: spec.name, template: step.analysis },
+          });
         }
       }
     });
     for (const { spec, version, stableVersion } of components) {
-      steps.push({ id: `${spec.name}-full`, name: `${spec.name}: 100% to ${version} ×${spec.replicas}`, kind: 'deploy-version', with: { component: spec.name, version, instances: spec.replicas, progressDeadline: canary.progressDeadline } });
-      steps.push({ id: `${spec.name}-promote`, name: `${spec.name}: all traffic to ${version}`, kind: 'set-traffic', with: { component: spec.name, weights: { [version]: 100 } } });
+      steps.push({
+        id: `${spec.name}-full`,
+        name: `${spec.name}: 100% to ${version} ×${spec.replicas}`,
+        kind: 'deploy-version',
+        with: {
+          component: spec.name,
+          version,
+          instances: spec.replicas,
+          progressDeadline: canary.progressDeadline,
+        },
+      });
+      steps.push({
+        id: `${spec.name}-promote`,
+        name: `${spec.name}: all traffic to ${version}`,
+        kind: 'set-traffic',
+        with: { component: spec.name, weights: { [version]: 100 } },
+      });
       if (stableVersion && stableVersion !== version) {
-        steps.push({ id: `${spec.name}-retire`, name: `retire ${spec.name}@${stableVersion}`, kind: 'remove-version', with: { component: spec.name, version: stableVersion } });
+        steps.push({
+          id: `${spec.name}-retire`,
+          name: `retire ${spec.name}@${stableVersion}`,
+          kind: 'remove-version',
+          with: { component: spec.name, version: stableVersion },
+        });
       }
     }
     return steps;

@@ -14,20 +14,54 @@ export const rollingStrategy: Strategy = {
       const replicas = spec.replicas;
       const c = spec.name;
       if (!stableVersion || stableVersion === version) {
-        steps.push({ id: `${c}-deploy`, name: `deploy ${c}@${version} ×${replicas}`, kind: 'deploy-version', with: { component: c, version, instances: replicas, progressDeadline: rolling.progressDeadline } });
-        steps.push({ id: `${c}-traffic`, name: `route ${c} to ${version}`, kind: 'set-traffic', with: { component: c, weights: { [version]: 100 } } });
+        steps.push({
+          id: `${c}-deploy`,
+          name: `deploy ${c}@${version} ×${replicas}`,
+          kind: 'deploy-version',
+          with: { component: c, version, instances: replicas, progressDeadline: rolling.progressDeadline },
+        });
+        steps.push({
+          id: `${c}-traffic`,
+          name: `route ${c} to ${version}`,
+          kind: 'set-traffic',
+          with: { component: c, weights: { [version]: 100 } },
+        });
         continue;
       }
       const batch = rolling.batch ?? resolveCount(rolling.maxSurge, replicas, 1);
       for (let done = 0, n = 1; done < replicas; n += 1) {
         const next = Math.min(replicas, done + batch);
         const weight = Math.round((next / replicas) * 100);
-        steps.push({ id: `${c}-batch${n}-scale-up`, name: `${c}: ${version} ×${next}`, kind: 'deploy-version', with: { component: c, version, instances: next, progressDeadline: rolling.progressDeadline } });
-        steps.push({ id: `${c}-batch${n}-traffic`, name: `${c}: ${weight}% to ${version}`, kind: 'set-traffic', with: { component: c, weights: weight >= 100 ? { [version]: 100 } : { [version]: weight, [stableVersion]: 100 - weight } } });
-        steps.push({ id: `${c}-batch${n}-scale-down`, name: `${c}: ${stableVersion} ×${replicas - next}`, kind: 'scale-version', with: { component: c, version: stableVersion, instances: replicas - next } });
+        steps.push({
+          id: `${c}-batch${n}-scale-up`,
+          name: `${c}: ${version} ×${next}`,
+          kind: 'deploy-version',
+          with: { component: c, version, instances: next, progressDeadline: rolling.progressDeadline },
+        });
+        steps.push({
+          id: `${c}-batch${n}-traffic`,
+          name: `${c}: ${weight}% to ${version}`,
+          kind: 'set-traffic',
+          with: {
+            component: c,
+            weights:
+              weight >= 100 ? { [version]: 100 } : { [version]: weight, [stableVersion]: 100 - weight },
+          },
+        });
+        steps.push({
+          id: `${c}-batch${n}-scale-down`,
+          name: `${c}: ${stableVersion} ×${replicas - next}`,
+          kind: 'scale-version',
+          with: { component: c, version: stableVersion, instances: replicas - next },
+        });
         done = next;
       }
-      steps.push({ id: `${c}-retire`, name: `retire ${c}@${stableVersion}`, kind: 'remove-version', with: { component: c, version: stableVersion } });
+      steps.push({
+        id: `${c}-retire`,
+        name: `retire ${c}@${stableVersion}`,
+        kind: 'remove-version',
+        with: { component: c, version: stableVersion },
+      });
     }
     return steps;
   },

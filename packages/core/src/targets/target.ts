@@ -54,6 +54,8 @@ export interface InstanceStatus {
   restarts: number;
   /** Last health-check or exit message, e.g. `GET /healthz -> 404` or `exited with code 1`. */
   lastError?: string;
+  /** How the process last ended on its own (`exited with code 1`, `killed by signal SIGKILL`); kept after a restart. */
+  lastExit?: string;
 }
 
 export interface VersionStatus {

@@ -25,7 +25,8 @@ export function lookupPath(root: unknown, segments: readonly PathSegment[]): unk
   let node = root;
   for (const segment of segments) {
     if (Array.isArray(node) && typeof segment === 'number' && segment < node.length) node = node[segment];
-    else if (isPlainMap(node) && Object.prototype.hasOwnProperty.call(node, String(segment))) node = node[String(segment)];
+    else if (isPlainMap(node) && Object.prototype.hasOwnProperty.call(node, String(segment)))
+      node = node[String(segment)];
     else return MISSING;
   }
   return node;
@@ -38,7 +39,9 @@ function describeMissing(scope: Scope, segments: readonly PathSegment[]): string
     const here = formatPath(segments.slice(0, n));
     if (isPlainMap(parent)) {
       const keys = Object.keys(parent).sort();
-      return keys.length ? `${here} has: ${keys.slice(0, 20).join(', ')}${keys.length > 20 ? ', …' : ''}` : `${here} is empty`;
+      return keys.length
+        ? `${here} has: ${keys.slice(0, 20).join(', ')}${keys.length > 20 ? ', …' : ''}`
+        : `${here} is empty`;
     }
     return Array.isArray(parent) ? `${here} is a list of ${parent.length}` : `${here} is not a map`;
   }
@@ -52,10 +55,10 @@ function evaluate(expr: Expr, scope: Scope, where: Where, strict: boolean): unkn
     case 'or': {
       const last = expr.options.length - 1;
       for (let i = 0; i < last; i += 1) {
-        const value = evaluate(expr.options[i] as Expr, scope, where, false);
+        const value = evaluate(expr.options[i], scope, where, false);
         if (value !== MISSING && value !== null && value !== '') return value;
       }
-      return evaluate(expr.options[last] as Expr, scope, where, strict);
+      return evaluate(expr.options[last], scope, where, strict);
     }
     case 'call': {
       const value = evaluate(expr.arg, scope, where, strict);
@@ -75,10 +78,16 @@ function evaluate(expr: Expr, scope: Scope, where: Where, strict: boolean): unkn
             { expected: 'a reference to the generated Secret (resources.secret) or an environment variable' },
           );
         }
-        throw configError('UNKNOWN_REFERENCE', `unknown reference "${expr.text}": no such root "${root}"`, where.source, where.path, {
-          expected: `a path starting with ${scope.roots.join(', ')}`,
-          details: { reference: expr.text },
-        });
+        throw configError(
+          'UNKNOWN_REFERENCE',
+          `unknown reference "${expr.text}": no such root "${root}"`,
+          where.source,
+          where.path,
+          {
+            expected: `a path starting with ${scope.roots.join(', ')}`,
+            details: { reference: expr.text },
+          },
+        );
       }
       const value = scope.get(expr.segments);
       if (value === MISSING && strict) {
@@ -129,15 +138,22 @@ export function interpolateString(text: string, scope: Scope, where: Where): unk
   if (parts.length === 1 && only?.kind === 'expr') return evaluate(only.expr, scope, where, true);
   let out = '';
   for (const part of parts) {
-    out += part.kind === 'text' ? part.text : asText(evaluate(part.expr, scope, where, true), part.text, where);
+    out +=
+      part.kind === 'text' ? part.text : asText(evaluate(part.expr, scope, where, true), part.text, where);
   }
   return out;
 }
 
 /** Interpolate every string value of a tree (keys are left alone). */
-export function interpolateTree(value: unknown, scope: Scope, source: SourceRef | undefined, path: PathSegment[] = []): unknown {
+export function interpolateTree(
+  value: unknown,
+  scope: Scope,
+  source: SourceRef | undefined,
+  path: PathSegment[] = [],
+): unknown {
   if (typeof value === 'string') return interpolateString(value, scope, { source, path });
-  if (Array.isArray(value)) return value.map((item, index) => interpolateTree(item, scope, source, [...path, index]));
+  if (Array.isArray(value))
+    return value.map((item, index) => interpolateTree(item, scope, source, [...path, index]));
   if (isPlainMap(value)) {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {

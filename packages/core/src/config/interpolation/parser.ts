@@ -43,7 +43,7 @@ class ExprParser {
   }
 
   skipSpace(): void {
-    while (this.pos < this.src.length && /\s/.test(this.src[this.pos] as string)) this.pos += 1;
+    while (this.pos < this.src.length && /\s/.test(this.src[this.pos])) this.pos += 1;
   }
 
   peek(text: string): boolean {
@@ -61,7 +61,7 @@ class ExprParser {
       this.pos += 2;
       options.push(this.parsePrimary());
     }
-    return options.length === 1 ? (options[0] as Expr) : { kind: 'or', options };
+    return options.length === 1 ? options[0] : { kind: 'or', options };
   }
 
   parsePrimary(): Expr {
@@ -129,11 +129,11 @@ class ExprParser {
 
   /** 'it''s' (doubled quote, as in GitHub expressions) or "say \"hi\"" (backslash escapes). */
   parseString(): string {
-    const quote = this.src[this.pos] as string;
+    const quote = this.src[this.pos];
     this.pos += 1;
     let out = '';
     while (this.pos < this.src.length) {
-      const ch = this.src[this.pos] as string;
+      const ch = this.src[this.pos];
       if (ch === quote) {
         if (quote === "'" && this.src[this.pos + 1] === "'") {
           out += "'";

@@ -4,7 +4,11 @@ import type { InterpolationContext } from '../context.js';
 import type { ResourcesSpec } from '../spec-schema.js';
 import { ANNOTATION, LABEL, objectLabels, selectorLabels } from './labels.js';
 
-export type K8sObject = Record<string, unknown> & { apiVersion: string; kind: string; metadata: Record<string, unknown> };
+export type K8sObject = Record<string, unknown> & {
+  apiVersion: string;
+  kind: string;
+  metadata: Record<string, unknown>;
+};
 
 /** Requests and limits when neither eds.yaml nor an overlay sets them: small, so a policy's "must set" passes. */
 export const DEFAULT_RESOURCES = {
@@ -39,7 +43,12 @@ export interface GenerateInput {
   resources: (component: string) => ResourcesSpec | undefined;
 }
 
-function metadata(name: string, namespace: string | undefined, labels: Record<string, string>, annotations?: Record<string, string>) {
+function metadata(
+  name: string,
+  namespace: string | undefined,
+  labels: Record<string, string>,
+  annotations?: Record<string, string>,
+) {
   return { name, ...(namespace ? { namespace } : {}), labels, ...(annotations ? { annotations } : {}) };
 }
 
@@ -55,8 +64,18 @@ function probes(component: ComponentSpec): Record<string, unknown> {
       : { tcpSocket: { port: 'http' } };
   const timing = { periodSeconds: seconds(health.interval), timeoutSeconds: seconds(health.timeout) };
   return {
-    readinessProbe: { ...action, ...timing, successThreshold: health.healthyThreshold, failureThreshold: health.unhealthyThreshold },
-    livenessProbe: { ...action, ...timing, successThreshold: 1, failureThreshold: Math.max(3, health.unhealthyThreshold) },
+    readinessProbe: {
+      ...action,
+      ...timing,
+      successThreshold: health.healthyThreshold,
+      failureThreshold: health.unhealthyThreshold,
+    },
+    livenessProbe: {
+      ...action,
+      ...timing,
+      successThreshold: 1,
+      failureThreshold: Math.max(3, health.unhealthyThreshold),
+    },
   };
 }
 
@@ -82,7 +101,10 @@ export function generateDeployment(input: GenerateInput, component: ComponentSpe
     });
   }
   const labels = objectLabels(context, component.name);
-  const annotations = { [ANNOTATION.configHash]: input.configHash, [ANNOTATION.deploymentId]: context.deployment.id };
+  const annotations = {
+    [ANNOTATION.configHash]: input.configHash,
+    [ANNOTATION.deploymentId]: context.deployment.id,
+  };
   const configured = input.resources(component.name);
   const resources = {
     requests: { ...DEFAULT_RESOURCES.requests, ...configured?.requests },
@@ -102,7 +124,12 @@ export function generateDeployment(input: GenerateInput, component: ComponentSpe
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: metadata(objectName(context.app.name, component.name, context.strategy.suffix), input.namespace, labels, annotations),
+    metadata: metadata(
+      objectName(context.app.name, component.name, context.strategy.suffix),
+      input.namespace,
+      labels,
+      annotations,
+    ),
     spec: {
       replicas: info.replicas,
       revisionHistoryLimit: 5,
@@ -154,10 +181,15 @@ export function generateConfigMap(input: GenerateInput, data: Record<string, str
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: metadata(input.configMapName, input.namespace, {
-      ...objectLabels(input.context, undefined),
-      [LABEL.generated]: 'config',
-    }, { [ANNOTATION.configHash]: input.configHash }),
+    metadata: metadata(
+      input.configMapName,
+      input.namespace,
+      {
+        ...objectLabels(input.context, undefined),
+        [LABEL.generated]: 'config',
+      },
+      { [ANNOTATION.configHash]: input.configHash },
+    ),
     immutable: true,
     data,
   };
@@ -167,7 +199,10 @@ export function generateSecret(input: GenerateInput, name: string, data: Record<
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: metadata(name, input.namespace, { ...objectLabels(input.context, undefined), [LABEL.generated]: 'secrets' }),
+    metadata: metadata(name, input.namespace, {
+      ...objectLabels(input.context, undefined),
+      [LABEL.generated]: 'secrets',
+    }),
     type: 'Opaque',
     immutable: true,
     data,

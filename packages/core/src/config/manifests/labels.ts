@@ -30,7 +30,11 @@ export function labelValue(text: string): string {
  * Labels that never change for the life of an object: the only ones a selector may use. Selectors are immutable
  * in Kubernetes, so a version in a selector (kustomize's commonLabels mistake) makes the next release fail to apply.
  */
-export function selectorLabels(context: InterpolationContext, component: string, withTrack: boolean): Record<string, string> {
+export function selectorLabels(
+  context: InterpolationContext,
+  component: string,
+  withTrack: boolean,
+): Record<string, string> {
   return {
     [LABEL.name]: labelValue(context.app.name),
     [LABEL.component]: labelValue(component),
@@ -39,7 +43,10 @@ export function selectorLabels(context: InterpolationContext, component: string,
 }
 
 /** Every label tying an object to its app, environment, component, version and deployment. */
-export function objectLabels(context: InterpolationContext, component: string | undefined): Record<string, string> {
+export function objectLabels(
+  context: InterpolationContext,
+  component: string | undefined,
+): Record<string, string> {
   const version = component ? context.components[component]?.version : undefined;
   return {
     [LABEL.name]: labelValue(context.app.name),

@@ -19,7 +19,11 @@ import { LABEL, objectLabels } from './labels.js';
 import type { InterpolationContext } from '../context.js';
 
 /** A Service spans tracks, so it carries no track label (it would flip with every canary render). */
-function labelsFor(context: InterpolationContext, component: string | undefined, kind: string): Record<string, string> {
+function labelsFor(
+  context: InterpolationContext,
+  component: string | undefined,
+  kind: string,
+): Record<string, string> {
   const labels = objectLabels(context, component);
   if (kind === 'Service') delete labels[LABEL.track];
   return labels;
@@ -96,20 +100,26 @@ function kindRank(kind: string): number {
   return index < 0 ? KIND_ORDER.length : index;
 }
 
-const shortHash = (value: unknown): string => createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 10);
+const shortHash = (value: unknown): string =>
+  createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 10);
 
 /** Generated object names carry a hash of their content, so a config change rolls pods and old ones stay intact. */
 export function configMapNameFor(app: string, data: Record<string, string>): string {
   return `${app}-config-${shortHash(data)}`;
 }
 
-export function secretNameFor(app: string, references: Record<string, string>, fingerprints: Record<string, string>): string {
+export function secretNameFor(
+  app: string,
+  references: Record<string, string>,
+  fingerprints: Record<string, string>,
+): string {
   // Keyed fingerprints, not values: a name must not reveal anything about a secret.
   return `${app}-secrets-${shortHash({ references, fingerprints })}`;
 }
 
 function objectKey(o: K8sObject): string {
-  return `${o.kind}/${String(o.metadata.namespace ?? '')}/${String(o.metadata.name)}`;
+  const namespace = typeof o.metadata.namespace === 'string' ? o.metadata.namespace : '';
+  return `${o.kind}/${namespace}/${String(o.metadata.name)}`;
 }
 
 function compareDocs(a: ManifestDocument, b: ManifestDocument): number {
@@ -145,7 +155,11 @@ async function pruneCandidates(
       { kind: 'ConfigMap', name: configMapNameFor(app, flattenToEnv(data.values)), version: record.version },
     ];
     if (Object.keys(record.secrets).length > 0) {
-      names.push({ kind: 'Secret', name: secretNameFor(app, record.secrets, data.secretFingerprints), version: record.version });
+      names.push({
+        kind: 'Secret',
+        name: secretNameFor(app, record.secrets, data.secretFingerprints),
+        version: record.version,
+      });
     }
     const fresh = names.filter((n) => !seen.has(`${n.kind}/${n.name}`));
     if (fresh.length === 0) continue;
@@ -169,7 +183,8 @@ export async function renderManifests(options: RenderManifestsOptions): Promise<
   const { context, configSpec } = rendered;
   const envConfig = configSpec.environments[rendered.environment] ?? {};
   const target = spec.environments[rendered.environment]?.target;
-  const targetNamespace = typeof target === 'object' && target.type === 'KUBERNETES' ? target.namespace : undefined;
+  const targetNamespace =
+    typeof target === 'object' && target.type === 'KUBERNETES' ? target.namespace : undefined;
   const namespace = envConfig.namespace ?? configSpec.config.namespace ?? targetNamespace;
 
   const configData = flattenToEnv(rendered.values);
@@ -178,7 +193,9 @@ export async function renderManifests(options: RenderManifestsOptions): Promise<
   // A Secret exists whenever secrets are declared, even if every optional one is unset, so templates can always
   // refer to `resources.secret`.
   const hasSecrets = Object.keys(rendered.references).length > 0;
-  const secretName = hasSecrets ? secretNameFor(spec.name, rendered.references, rendered.fingerprints) : undefined;
+  const secretName = hasSecrets
+    ? secretNameFor(spec.name, rendered.references, rendered.fingerprints)
+    : undefined;
   const input: GenerateInput = {
     spec,
     context,
@@ -208,7 +225,10 @@ export async function renderManifests(options: RenderManifestsOptions): Promise<
     else {
       // The one place a secret value is written: a Secret manifest needs it.
       const data = Object.fromEntries(
-        secretKeys.map((key) => [key, Buffer.from((rendered.secrets[key] as { reveal(): string }).reveal(), 'utf8').toString('base64')]),
+        secretKeys.map((key) => [
+          key,
+          Buffer.from((rendered.secrets[key] as { reveal(): string }).reveal(), 'utf8').toString('base64'),
+        ]),
       );
       add(generateSecret(input, secretName, data), 'generated');
     }
@@ -220,7 +240,9 @@ export async function renderManifests(options: RenderManifestsOptions): Promise<
     }
   }
   if (configSpec.config.templates) {
-    const extra = { resources: { configMap: configMapName, secret: secretName ?? null, namespace: namespace ?? null } };
+    const extra = {
+      resources: { configMap: configMapName, secret: secretName ?? null, namespace: namespace ?? null },
+    };
     const roots: Record<string, unknown> = { config: rendered.values, ...context, ...extra };
     const scope: Scope = { roots: Object.keys(roots), get: (segments) => lookupPath(roots, segments) };
     const dir = path.join(path.dirname(options.specFile), configSpec.config.templates);

@@ -64,7 +64,7 @@ export async function loadTemplates(dir: string, scope: Scope): Promise<Template
 }
 
 function addMissing(target: Record<string, unknown>, key: string, values: Record<string, string>): void {
-  const current = isPlainMap(target[key]) ? (target[key] as Record<string, unknown>) : {};
+  const current = isPlainMap(target[key]) ? target[key] : {};
   const merged: Record<string, unknown> = { ...values };
   for (const k of Object.keys(current)) setOwn(merged, k, current[k]); // the template's own values win
   setOwn(target, key, merged);

@@ -12,7 +12,11 @@ export interface WriteOptions {
  * Write rendered manifests. Files that contain a Secret are created with mode 0600; nothing else is sensitive.
  * Returns the paths written, in order.
  */
-export async function writeRendered(dir: string, manifests: RenderedManifests, options: WriteOptions = {}): Promise<string[]> {
+export async function writeRendered(
+  dir: string,
+  manifests: RenderedManifests,
+  options: WriteOptions = {},
+): Promise<string[]> {
   await fs.mkdir(dir, { recursive: true });
   const ext = manifests.format === 'json' ? 'json' : 'yaml';
   const write = async (file: string, text: string, sensitive: boolean): Promise<string> => {

@@ -9,7 +9,8 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const envResolver: SecretResolver = {
   scheme: 'env',
   syntax: 'env:NAME',
-  check: (body) => (NAME.test(body) ? undefined : 'NAME must be an environment variable name (letters, digits, _)'),
+  check: (body) =>
+    NAME.test(body) ? undefined : 'NAME must be an environment variable name (letters, digits, _)',
   async resolve(body, _reference, context) {
     const value = context.env[body];
     return value === undefined || value === '' ? undefined : value;

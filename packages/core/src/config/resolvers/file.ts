@@ -9,7 +9,8 @@ const MAX_SECRET_FILE_BYTES = 1024 * 1024;
 export const fileResolver: SecretResolver = {
   scheme: 'file',
   syntax: 'file:PATH',
-  check: (body) => (body.trim() === body && body.length > 0 ? undefined : 'PATH must not be empty or start/end with spaces'),
+  check: (body) =>
+    body.trim() === body && body.length > 0 ? undefined : 'PATH must not be empty or start/end with spaces',
   async resolve(body, reference, context) {
     const file = path.resolve(context.baseDir, body);
     let stat;
@@ -17,13 +18,19 @@ export const fileResolver: SecretResolver = {
       stat = await fs.stat(file);
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new ValidationError(`secret ${reference}: cannot read the file (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, {
+      throw new ValidationError(
+        `secret ${reference}: cannot read the file (${(cause as NodeJS.ErrnoException).code ?? 'error'})`,
+        {
+          code: 'SECRET_NOT_READABLE',
+          path: reference,
+        },
+      );
+    }
+    if (!stat.isFile() || stat.size > MAX_SECRET_FILE_BYTES) {
+      throw new ValidationError(`secret ${reference}: not a regular file of at most 1 MiB`, {
         code: 'SECRET_NOT_READABLE',
         path: reference,
       });
-    }
-    if (!stat.isFile() || stat.size > MAX_SECRET_FILE_BYTES) {
-      throw new ValidationError(`secret ${reference}: not a regular file of at most 1 MiB`, { code: 'SECRET_NOT_READABLE', path: reference });
     }
     return (await fs.readFile(file, 'utf8')).replace(/\r?\n$/, '');
   },

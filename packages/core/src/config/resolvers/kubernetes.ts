@@ -7,7 +7,8 @@ const SHAPE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?#[-
 export const kubernetesResolver: SecretResolver = {
   scheme: 'k8s',
   syntax: 'k8s:NAMESPACE/NAME#KEY',
-  check: (body) => (SHAPE.test(body) ? undefined : 'expected NAMESPACE/NAME#KEY (DNS names, a Secret data key)'),
+  check: (body) =>
+    SHAPE.test(body) ? undefined : 'expected NAMESPACE/NAME#KEY (DNS names, a Secret data key)',
   async resolve(_body, reference) {
     throw new ValidationError(
       `secret ${reference}: k8s: references are not available until the Kubernetes package (@eds/kubernetes) lands`,

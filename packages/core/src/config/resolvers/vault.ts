@@ -11,7 +11,11 @@ interface VaultPath {
 function split(body: string): VaultPath | undefined {
   const match = /^([^/#\s]+)\/([^#]*[^#\s/][^#]*)#([^#\s]+)$/.exec(body);
   if (!match) return undefined;
-  return { mount: match[1] as string, path: (match[2] as string).replace(/\/+$/, ''), key: match[3] as string };
+  return {
+    mount: match[1],
+    path: match[2].replace(/\/+$/, ''),
+    key: match[3],
+  };
 }
 
 const encodePath = (text: string): string => text.split('/').map(encodeURIComponent).join('/');
@@ -51,11 +55,14 @@ async function readSecret(
   }
   if (response.status === 403 || response.status === 401) {
     await response.body?.cancel();
-    throw new ValidationError(`secret ${reference}: Vault denied access (HTTP ${response.status}); check VAULT_TOKEN and its policy`, {
-      code: 'SECRET_ACCESS_DENIED',
-      path: reference,
-      expected: `a token whose policy allows read on ${where.mount}/data/${where.path}`,
-    });
+    throw new ValidationError(
+      `secret ${reference}: Vault denied access (HTTP ${response.status}); check VAULT_TOKEN and its policy`,
+      {
+        code: 'SECRET_ACCESS_DENIED',
+        path: reference,
+        expected: `a token whose policy allows read on ${where.mount}/data/${where.path}`,
+      },
+    );
   }
   if (!response.ok) {
     await response.body?.cancel();
@@ -89,7 +96,8 @@ async function readSecret(
 export const vaultResolver: SecretResolver = {
   scheme: 'vault',
   syntax: 'vault:MOUNT/PATH#KEY',
-  check: (body) => (split(body) ? undefined : 'expected MOUNT/PATH#KEY, e.g. vault:secret/hello/prod#api_token'),
+  check: (body) =>
+    split(body) ? undefined : 'expected MOUNT/PATH#KEY, e.g. vault:secret/hello/prod#api_token',
   async resolve(body, reference, context) {
     const where = split(body) as VaultPath;
     const cacheKey = `vault:${where.mount}/${where.path}`;
@@ -103,9 +111,12 @@ export const vaultResolver: SecretResolver = {
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-    throw new ValidationError(`secret ${reference}: the key holds a ${Array.isArray(value) ? 'list' : 'map'}, not text`, {
-      code: 'SECRET_NOT_TEXT',
-      path: reference,
-    });
+    throw new ValidationError(
+      `secret ${reference}: the key holds a ${Array.isArray(value) ? 'list' : 'map'}, not text`,
+      {
+        code: 'SECRET_NOT_TEXT',
+        path: reference,
+      },
+    );
   },
 };

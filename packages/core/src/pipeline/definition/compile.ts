@@ -21,7 +21,12 @@ export interface DefinitionSource {
   position?: PositionLookup;
 }
 
-function checkKind(step: StepDefinition, path: PathSegment[], kinds: StepKindTable, problems: SpecProblem[]): StepKind | undefined {
+function checkKind(
+  step: StepDefinition,
+  path: PathSegment[],
+  kinds: StepKindTable,
+  problems: SpecProblem[],
+): StepKind | undefined {
   const kind = Object.hasOwn(kinds, step.kind) ? kinds[step.kind] : undefined;
   if (!kind) {
     const known = knownKinds(kinds);
@@ -36,14 +41,22 @@ function checkKind(step: StepDefinition, path: PathSegment[], kinds: StepKindTab
   return kind;
 }
 
-function parseCondition(step: StepDefinition, path: PathSegment[], problems: SpecProblem[]): Expression | undefined {
+function parseCondition(
+  step: StepDefinition,
+  path: PathSegment[],
+  problems: SpecProblem[],
+): Expression | undefined {
   if (step.if === undefined) return undefined;
   if (typeof step.if === 'boolean') return { type: 'literal', value: step.if, at: 0 };
   try {
     return parseExpression(step.if);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    problems.push({ path: [...path, 'if'], message: error.message, expected: error.location.expected ?? 'an expression' });
+    problems.push({
+      path: [...path, 'if'],
+      message: error.message,
+      expected: error.location.expected ?? 'an expression',
+    });
     return undefined;
   }
 }
@@ -62,7 +75,11 @@ function checkConditionReferences(
     const id = String(node.property);
     const target = context.locations.get(id);
     if (!target) {
-      problems.push({ path: [...path, 'if'], message: `condition reads steps.${id}, but there is no step "${id}"`, expected: 'the id of a step' });
+      problems.push({
+        path: [...path, 'if'],
+        message: `condition reads steps.${id}, but there is no step "${id}"`,
+        expected: 'the id of a step',
+      });
       continue;
     }
     if (target.stageIndex < context.stageIndex) continue;
@@ -77,14 +94,19 @@ function checkConditionReferences(
   }
 }
 
-function compileSteps(definition: PipelineDefinition, kinds: StepKindTable, problems: SpecProblem[]): CompiledPipeline {
+function compileSteps(
+  definition: PipelineDefinition,
+  kinds: StepKindTable,
+  problems: SpecProblem[],
+): CompiledPipeline {
   const { locations, problems: idProblems } = locateSteps(definition);
   problems.push(...idProblems, ...checkNeeds(definition, locations));
   const needsOf = new Map<string, string[]>();
-  for (const stage of definition.stages) for (const step of stage.steps) if (!needsOf.has(step.id)) needsOf.set(step.id, step.needs ?? []);
+  for (const stage of definition.stages)
+    for (const step of stage.steps) if (!needsOf.has(step.id)) needsOf.set(step.id, step.needs ?? []);
   const cycle = findCycle(needsOf);
   if (cycle) {
-    const location = locations.get(cycle[0] as string);
+    const location = locations.get(cycle[0]);
     problems.push({
       path: location ? [...location.path, 'needs'] : ['stages'],
       message: `steps need each other in a cycle: ${cycle.join(' -> ')}`,
@@ -97,7 +119,8 @@ function compileSteps(definition: PipelineDefinition, kinds: StepKindTable, prob
       const path: PathSegment[] = ['stages', stageIndex, 'steps', stepIndex];
       const kind = checkKind(step, path, kinds, problems);
       const condition = parseCondition(step, path, problems);
-      if (condition) checkConditionReferences(step, condition, path, { locations, needsOf, stageIndex }, problems);
+      if (condition)
+        checkConditionReferences(step, condition, path, { locations, needsOf, stageIndex }, problems);
       if (kind && !steps.has(step.id)) {
         steps.set(step.id, {
           definition: step,
@@ -121,10 +144,18 @@ function compileSteps(definition: PipelineDefinition, kinds: StepKindTable, prob
  * table. All problems are collected; the error names the first one (file, line, field path, what was
  * expected) and lists every one in `details.problems`.
  */
-export function definePipeline(input: unknown, kinds: StepKindTable, source: DefinitionSource = {}): CompiledPipeline {
+export function definePipeline(
+  input: unknown,
+  kinds: StepKindTable,
+  source: DefinitionSource = {},
+): CompiledPipeline {
   const parsed = PipelineDefinitionSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
-    throw problemsToError(toProblems(PipelineDefinitionSchema, parsed.error.issues, input), source.file, source.position);
+    throw problemsToError(
+      toProblems(PipelineDefinitionSchema, parsed.error.issues, input),
+      source.file,
+      source.position,
+    );
   }
   const problems: SpecProblem[] = [];
   const compiled = compileSteps(parsed.data, kinds, problems);
@@ -133,10 +164,18 @@ export function definePipeline(input: unknown, kinds: StepKindTable, source: Def
 }
 
 /** `eds pipeline run FILE`: a standalone pipeline definition in YAML. */
-export function parsePipelineFile(text: string, file: string, kinds: StepKindTable = GENERIC_STEP_KINDS): CompiledPipeline {
+export function parsePipelineFile(
+  text: string,
+  file: string,
+  kinds: StepKindTable = GENERIC_STEP_KINDS,
+): CompiledPipeline {
   const { value, position } = parseYamlDocument(text, file);
   if (value === null || value === undefined) {
-    throw new ValidationError('the file is empty', { code: 'INVALID_SPEC', file, expected: 'a pipeline definition (name, stages)' });
+    throw new ValidationError('the file is empty', {
+      code: 'INVALID_SPEC',
+      file,
+      expected: 'a pipeline definition (name, stages)',
+    });
   }
   return definePipeline(value, kinds, { file, position });
 }

@@ -8,7 +8,10 @@ export interface StepLocation {
   path: PathSegment[];
 }
 
-export function locateSteps(definition: PipelineDefinition): { locations: Map<string, StepLocation>; problems: SpecProblem[] } {
+export function locateSteps(definition: PipelineDefinition): {
+  locations: Map<string, StepLocation>;
+  problems: SpecProblem[];
+} {
   const locations = new Map<string, StepLocation>();
   const problems: SpecProblem[] = [];
   const stageIds = new Map<string, number>();
@@ -37,7 +40,10 @@ export function locateSteps(definition: PipelineDefinition): { locations: Map<st
 }
 
 /** Every need must name a step of the same or an earlier stage (a later one could never have finished). */
-export function checkNeeds(definition: PipelineDefinition, locations: Map<string, StepLocation>): SpecProblem[] {
+export function checkNeeds(
+  definition: PipelineDefinition,
+  locations: Map<string, StepLocation>,
+): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const ids = [...locations.keys()];
   definition.stages.forEach((stage, stageIndex) => {
@@ -76,14 +82,14 @@ export function findCycle(needsOf: ReadonlyMap<string, readonly string[]>): stri
     const stack: { id: string; next: number }[] = [{ id: root, next: 0 }];
     state.set(root, 'visiting');
     while (stack.length > 0) {
-      const frame = stack[stack.length - 1] as { id: string; next: number };
+      const frame = stack[stack.length - 1];
       const needs = needsOf.get(frame.id) ?? [];
       if (frame.next >= needs.length) {
         state.set(frame.id, 'done');
         stack.pop();
         continue;
       }
-      const need = needs[frame.next] as string;
+      const need = needs[frame.next];
       frame.next += 1;
       if (!needsOf.has(need)) continue;
       const seen = state.get(need);

@@ -4,7 +4,10 @@ import { DurationSchema } from '../../model/index.js';
 /** Ids are used in `needs:` and in expressions (`steps.build.status`), so they must read as identifiers. */
 export const StepIdSchema = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,99}$/, 'an id of letters, digits, _ and - (starting with a letter or _), at most 100 characters');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/,
+    'an id of letters, digits, _ and - (starting with a letter or _), at most 100 characters',
+  );
 
 export const RetriesSchema = z.strictObject({
   /** Retries after the first attempt. */

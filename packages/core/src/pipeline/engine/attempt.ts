@@ -24,13 +24,19 @@ function checkResult(value: unknown, kind: string): AttemptOutcome {
  * One attempt of a step: its own AbortController, aborted by the step's cancellation or by its timeout. An
  * aborted attempt gets `abortGraceMs` to settle; whatever it returns then, the abort decides the outcome.
  */
-export async function runAttempt(run: PipelineRun, step: StepRuntime, attempt: number, cancel: AbortSignal): Promise<AttemptOutcome> {
+export async function runAttempt(
+  run: PipelineRun,
+  step: StepRuntime,
+  attempt: number,
+  cancel: AbortSignal,
+): Promise<AttemptOutcome> {
   if (cancel.aborted) return { status: 'cancelled' };
   const controller = new AbortController();
   const onCancel = (): void => controller.abort(cancel.reason);
   cancel.addEventListener('abort', onCancel, { once: true });
   const timeoutMs = step.compiled.definition.timeout;
-  const timer = timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(TIMED_OUT), timeoutMs);
+  const timer =
+    timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(TIMED_OUT), timeoutMs);
   try {
     const running = Promise.resolve().then(() =>
       step.compiled.kind.run({

@@ -35,7 +35,8 @@ function stepsReadBy(compiled: CompiledStep): string[] {
     const found = new Set<string>();
     if (compiled.condition) {
       for (const node of walkExpression(compiled.condition)) {
-        if (node.type === 'member' && node.object.type === 'identifier' && node.object.name === 'steps') found.add(String(node.property));
+        if (node.type === 'member' && node.object.type === 'identifier' && node.object.name === 'steps')
+          found.add(String(node.property));
       }
     }
     ids = [...found];
@@ -44,7 +45,11 @@ function stepsReadBy(compiled: CompiledStep): string[] {
   return ids;
 }
 
-function expressionContext(run: PipelineRun, step: StepRuntime, status: ExpressionContext['status']): ExpressionContext {
+function expressionContext(
+  run: PipelineRun,
+  step: StepRuntime,
+  status: ExpressionContext['status'],
+): ExpressionContext {
   const steps: Record<string, unknown> = {};
   for (const id of stepsReadBy(step.compiled)) {
     const other = run.steps.get(id);

@@ -18,7 +18,9 @@ export function finishPipeline(run: PipelineRun): PipelineOutcomeStatus {
   const unsettled = [...run.steps.values()].filter((step) => !step.settled);
   if (run.paused && !run.cancelled) return 'PAUSED';
   if (unsettled.length > 0) {
-    throw new InternalError(`pipeline ${run.state.pipeline.id} stopped with unfinished steps: ${unsettled.map((s) => s.compiled.id).join(', ')}`);
+    throw new InternalError(
+      `pipeline ${run.state.pipeline.id} stopped with unfinished steps: ${unsettled.map((s) => s.compiled.id).join(', ')}`,
+    );
   }
   const steps = [...run.steps.values()];
   const status: PipelineOutcomeStatus =

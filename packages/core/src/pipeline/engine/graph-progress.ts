@@ -20,8 +20,11 @@ function closeStage(run: PipelineRun, stageIndex: number): void {
   if (stage) setStageStatus(stage, finalStageStatus(steps), run.clock());
 }
 
-function queueIfReady(run: PipelineRun, step: StepRuntime): void {
-  if (!step.settled && step.waitingOn === 0 && step.compiled.stageIndex <= run.openStage) run.ready.push(step);
+function queueIfReady(run: PipelineRun, step: StepRuntime, mark = run.persister.changes): void {
+  if (!step.settled && step.waitingOn === 0 && step.compiled.stageIndex <= run.openStage) {
+    step.readyMark = mark;
+    run.ready.push(step);
+  }
 }
 
 /** Stages run in order: the next one opens when every step of the current one has settled. */
@@ -34,8 +37,9 @@ function openStagesThatCan(run: PipelineRun): void {
   }
 }
 
+/** Steps of the first stage without needs depend on nothing: they need not wait for any write. */
 export function openFirstStage(run: PipelineRun): void {
-  for (const step of run.stageSteps(0)) queueIfReady(run, step);
+  for (const step of run.stageSteps(0)) queueIfReady(run, step, 0);
 }
 
 /** A step reached a final status: release its dependents, maybe open the next stage. */

@@ -27,7 +27,7 @@ export interface RunPipelineOptions {
    * write covering its dependencies' transitions resolved. A rejection stops the run: running steps are
    * cancelled and `runPipeline` rejects with that error (the last good write stays resumable).
    */
-  persist(state: PipelineState): Promise<void>;
+  persist: (state: PipelineState) => Promise<void>;
   /** `inputs.*` of expressions and step contexts, over the definition's `inputs` defaults. */
   inputs?: Record<string, unknown>;
   /** `environment.*` of expressions (e.g. `{ name: 'prod', tier: 'PROD' }`). */
@@ -44,7 +44,7 @@ export interface RunPipelineOptions {
   logLimits?: Partial<LogLimits>;
   /** After a step's signal aborts, how long to wait for it to settle before giving up on it; default 10s. */
   abortGraceMs?: number;
-  onTransition?(event: StepTransitionEvent): void;
+  onTransition?: (event: StepTransitionEvent) => void;
 }
 
 export type PipelineOutcomeStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'PAUSED';

@@ -1,6 +1,6 @@
 import { finalStageStatus } from './graph-progress.js';
 import type { PipelineRun } from './run-context.js';
-import { isFinal, setPipelineStatus, setStageStatus, setStepStatus } from './state.js';
+import { isFinal, setPipelineStatus, setStageStatus } from './state.js';
 import type { StepRuntime } from './step-runtime.js';
 
 export const INTERRUPTED_NON_IDEMPOTENT = 'interrupted while running a non-idempotent step';
@@ -18,14 +18,14 @@ export function reconcileInterruptedSteps(run: PipelineRun): { stepId: string; e
     return undefined;
   }
   for (const step of unsafe) {
-    setStepStatus(step.record, 'FAILED', run.clock());
-    step.detail.error = INTERRUPTED_NON_IDEMPOTENT;
+    run.setStatus(step, 'FAILED');
+    run.setDetail(step, { ...step.detail, error: INTERRUPTED_NON_IDEMPOTENT });
     run.log(step, `failed: ${INTERRUPTED_NON_IDEMPOTENT} (kind ${step.compiled.kind.name}); not re-run`);
     run.transitioned(step, 'FAILED', { error: INTERRUPTED_NON_IDEMPOTENT });
   }
   for (const step of run.steps.values()) {
     if (isFinal(step.record.status)) continue;
-    setStepStatus(step.record, 'CANCELLED', run.clock());
+    run.setStatus(step, 'CANCELLED');
     run.log(step, 'cancelled: the pipeline failed safe after an interrupted step');
     run.transitioned(step, 'CANCELLED');
   }
@@ -36,12 +36,15 @@ export function reconcileInterruptedSteps(run: PipelineRun): { stepId: string; e
   });
   setPipelineStatus(run.state.pipeline, 'FAILED', run.clock());
   run.persister.changed();
-  const first = unsafe[0] as StepRuntime;
+  const first = unsafe[0];
   return { stepId: first.compiled.id, error: INTERRUPTED_NON_IDEMPOTENT };
 }
 
 function requeueInterrupted(run: PipelineRun, step: StepRuntime): void {
-  setStepStatus(step.record, 'PENDING', run.clock());
-  run.log(step, `— interrupted while running (attempt ${step.detail.attempts}); running it again (kind ${step.compiled.kind.name} is idempotent)`);
+  run.setStatus(step, 'PENDING');
+  run.log(
+    step,
+    `— interrupted while running (attempt ${step.detail.attempts}); running it again (kind ${step.compiled.kind.name} is idempotent)`,
+  );
   run.transitioned(step, 'PENDING');
 }

@@ -1,4 +1,4 @@
-import type { PipelineStage, Status } from '../../model/index.js';
+import type { PipelineStage, PipelineStep, Status } from '../../model/index.js';
 import type { CompiledPipeline } from '../definition/compiled.js';
 import {
   DEFAULT_ABORT_GRACE_MS,
@@ -9,7 +9,7 @@ import {
 import { CoalescingPersister } from './persister.js';
 import { ReadyQueue } from './ready-queue.js';
 import { abortableSleep } from './settle.js';
-import { indexSteps, snapshotState, type PipelineState } from './state.js';
+import { indexSteps, snapshotState, withStatus, type PipelineState, type StepDetail } from './state.js';
 import { DEFAULT_LOG_LIMITS, StepLog } from './step-log.js';
 import type { StepRuntime } from './step-runtime.js';
 
@@ -63,7 +63,10 @@ export class PipelineRun {
     this.state = structuredClone(options.state);
     this.inputs = { ...options.pipeline.definition.inputs, ...options.inputs };
     this.environment = { ...options.environment };
-    this.concurrency = Math.max(1, options.concurrency ?? options.pipeline.definition.concurrency ?? DEFAULT_CONCURRENCY);
+    this.concurrency = Math.max(
+      1,
+      options.concurrency ?? options.pipeline.definition.concurrency ?? DEFAULT_CONCURRENCY,
+    );
     this.abortGraceMs = options.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS;
     this.clock = options.clock ?? (() => new Date());
     this.sleep = options.sleep ?? abortableSleep;
@@ -83,22 +86,25 @@ export class PipelineRun {
 
   #buildGraph(limits: typeof DEFAULT_LOG_LIMITS): void {
     const records = indexSteps(this.state, this.compiled);
-    const stageOf = new Map<string, PipelineStage>();
-    for (const stage of this.state.pipeline.stages) for (const step of stage.steps) stageOf.set(step.id, stage);
+    const placeOf = new Map<string, { stage: PipelineStage; slot: number }>();
+    for (const stage of this.state.pipeline.stages)
+      stage.steps.forEach((step, slot) => placeOf.set(step.id, { stage, slot }));
     for (const compiled of this.compiled.steps.values()) {
       const record = records.get(compiled.id);
-      const stage = stageOf.get(compiled.id);
+      const place = placeOf.get(compiled.id);
       const detail = this.state.steps[compiled.id];
-      if (!record || !stage || !detail) continue; // indexSteps has thrown for these
+      if (!record || !place || !detail) continue; // indexSteps has thrown for these
       this.steps.set(compiled.id, {
         compiled,
         record,
-        stage,
+        slot: place.slot,
+        stage: place.stage,
         detail,
         log: new StepLog(limits, record.logs),
         previous: detail.attempts > 0 ? { ...detail } : undefined,
         dependents: [],
         waitingOn: compiled.needs.length,
+        readyMark: 0,
         settled: false,
         carriesFailure: false,
         notOk: false,
@@ -139,8 +145,24 @@ export class PipelineRun {
 
   /** Logs are copied into the record only when a snapshot is taken: appending a line stays O(1). */
   #syncLogs(): void {
-    for (const step of this.#dirtyLogs) step.record.logs = step.log.lines;
+    for (const step of this.#dirtyLogs) this.#replaceRecord(step, { ...step.record, logs: step.log.lines });
     this.#dirtyLogs.clear();
+  }
+
+  // ---- copy-on-write changes of step records (see snapshotState) -------------------------------------
+
+  #replaceRecord(step: StepRuntime, record: PipelineStep): void {
+    step.record = record;
+    step.stage.steps[step.slot] = record;
+  }
+
+  setStatus(step: StepRuntime, to: Status): void {
+    this.#replaceRecord(step, withStatus(step.record, to, this.clock()));
+  }
+
+  setDetail(step: StepRuntime, detail: StepDetail): void {
+    step.detail = detail;
+    this.state.steps[step.compiled.id] = detail;
   }
 
   // ---- transitions ----------------------------------------------------------------------------------
@@ -148,7 +170,13 @@ export class PipelineRun {
   /** A status change happened: make it durable soon and tell the listener. */
   transitioned(step: StepRuntime, status: Status, extra: Partial<StepTransitionEvent> = {}): void {
     this.persister.changed();
-    this.#onTransition?.({ stepId: step.compiled.id, stageId: step.stage.id, status, attempt: step.detail.attempts, ...extra });
+    this.#onTransition?.({
+      stepId: step.compiled.id,
+      stageId: step.stage.id,
+      status,
+      attempt: step.detail.attempts,
+      ...extra,
+    });
   }
 
   // ---- waking the scheduler -------------------------------------------------------------------------

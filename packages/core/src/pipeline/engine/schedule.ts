@@ -2,7 +2,7 @@ import { decide, upstreamHealth, type Decision } from './conditions.js';
 import { executeStep } from './execute-step.js';
 import { settle } from './graph-progress.js';
 import type { PipelineRun } from './run-context.js';
-import { isFinal, setStepStatus } from './state.js';
+import { isFinal } from './state.js';
 import { failsPipeline, type StepRuntime } from './step-runtime.js';
 
 /** A step that finished in an earlier run (resume): account for it without running it again. */
@@ -13,13 +13,16 @@ function replayFinished(run: PipelineRun, step: StepRuntime): void {
 
 function skipOrCancel(run: PipelineRun, step: StepRuntime, decision: Exclude<Decision, 'run'>): void {
   if (decision === 'skip') {
-    setStepStatus(step.record, 'COMPLETED', run.clock());
-    step.detail.skipped = true;
+    run.setStatus(step, 'COMPLETED');
+    run.setDetail(step, { ...step.detail, skipped: true });
     run.log(step, 'skipped: its condition is false');
     run.transitioned(step, 'COMPLETED', { skipped: true });
   } else {
-    setStepStatus(step.record, 'CANCELLED', run.clock());
-    run.log(step, run.cancelled ? 'cancelled: the pipeline was cancelled' : 'cancelled: a step it depends on failed');
+    run.setStatus(step, 'CANCELLED');
+    run.log(
+      step,
+      run.cancelled ? 'cancelled: the pipeline was cancelled' : 'cancelled: a step it depends on failed',
+    );
     run.transitioned(step, 'CANCELLED');
   }
   settle(run, step);
@@ -76,6 +79,7 @@ export function cancelRun(run: PipelineRun): void {
 /** Persisting failed: nothing more can be recorded, so stop every step and let `runPipeline` reject. */
 export function stopOnFatal(run: PipelineRun, error: unknown): void {
   run.fatal ??= { error };
-  for (const cancel of run.running.values()) cancel.abort(new Error('pipeline stopped: state could not be persisted'));
+  for (const cancel of run.running.values())
+    cancel.abort(new Error('pipeline stopped: state could not be persisted'));
   run.wake();
 }

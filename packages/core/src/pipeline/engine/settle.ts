@@ -1,10 +1,15 @@
-export type Settled<T> = { kind: 'fulfilled'; value: T } | { kind: 'rejected'; error: unknown } | { kind: 'aborted' };
+export type Settled<T> =
+  { kind: 'fulfilled'; value: T } | { kind: 'rejected'; error: unknown } | { kind: 'aborted' };
 
 /**
  * Wait for `promise`; once `signal` aborts, give it `graceMs` more to settle (a killed process exits, a fetch
  * rejects) and then stop waiting, so a step that ignores its signal cannot hang the pipeline.
  */
-export function settleOrAbort<T>(promise: Promise<T>, signal: AbortSignal, graceMs: number): Promise<Settled<T>> {
+export function settleOrAbort<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  graceMs: number,
+): Promise<Settled<T>> {
   return new Promise((resolve) => {
     let done = false;
     let graceTimer: NodeJS.Timeout | undefined;

@@ -43,7 +43,8 @@ export class StepLog {
   }
 
   #keep(line: string): void {
-    const headRoom = this.#head.length < HEAD_LINES && this.#headBytes + bytes(line) <= this.limits.maxBytes / 4;
+    const headRoom =
+      this.#head.length < HEAD_LINES && this.#headBytes + bytes(line) <= this.limits.maxBytes / 4;
     if (this.#dropped === 0 && this.#tail.length === 0 && headRoom) {
       this.#head.push(line);
       this.#headBytes += bytes(line);
@@ -53,7 +54,11 @@ export class StepLog {
     }
     // Make room for the marker line whenever anything has been dropped.
     const budgetLines = this.limits.maxLines - 1;
-    while (this.#tail.length > 0 && (this.#head.length + this.#tail.length > budgetLines || this.#headBytes + this.#tailBytes > this.limits.maxBytes - 64)) {
+    while (
+      this.#tail.length > 0 &&
+      (this.#head.length + this.#tail.length > budgetLines ||
+        this.#headBytes + this.#tailBytes > this.limits.maxBytes - 64)
+    ) {
       this.#tailBytes -= bytes(this.#tail.shift() as string);
       this.#dropped += 1;
     }
@@ -61,6 +66,10 @@ export class StepLog {
 
   get lines(): string[] {
     if (this.#dropped === 0) return [...this.#head, ...this.#tail];
-    return [...this.#head, `… ${this.#dropped} line${this.#dropped === 1 ? '' : 's'} truncated`, ...this.#tail];
+    return [
+      ...this.#head,
+      `… ${this.#dropped} line${this.#dropped === 1 ? '' : 's'} truncated`,
+      ...this.#tail,
+    ];
   }
 }

@@ -6,10 +6,13 @@ import type { StepDetail } from './state.js';
 /** What the engine tracks about one step while a run is going. */
 export interface StepRuntime {
   readonly compiled: CompiledStep;
-  /** The step's entry in the Pipeline record (mutated in place; snapshots are copies). */
-  readonly record: PipelineStep;
+  /** The step's entry in the Pipeline record. Replaced, never mutated: change it through PipelineRun. */
+  record: PipelineStep;
+  /** Where `record` sits in `stage.steps`. */
+  readonly slot: number;
   readonly stage: PipelineStage;
-  readonly detail: StepDetail;
+  /** Replaced, never mutated, like `record`. */
+  detail: StepDetail;
   readonly log: StepLog;
   /** The detail as found when this run began: `previous` for a resumed step. */
   readonly previous: StepDetail | undefined;
@@ -17,6 +20,8 @@ export interface StepRuntime {
   readonly dependents: StepRuntime[];
   /** Needs that have not settled yet. */
   waitingOn: number;
+  /** Persister mark when the step became ready: its dependencies' transitions are all at or before it. */
+  readyMark: number;
   settled: boolean;
   /**
    * This step failed (without continueOnError), or something it depended on did. Flows downstream, so

@@ -17,13 +17,21 @@ export interface ExpressionContext {
 
 /** Falsy: null, false, 0, '' and NaN; everything else (including objects and lists) is truthy. */
 export function truthy(value: unknown): boolean {
-  return !(value === null || value === undefined || value === false || value === 0 || value === '' || Number.isNaN(value));
+  return !(
+    value === null ||
+    value === undefined ||
+    value === false ||
+    value === 0 ||
+    value === '' ||
+    Number.isNaN(value)
+  );
 }
 
 /** A number, or a string that reads as one (outputs of shell steps are strings). */
 function asNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+    return Number(value);
   return undefined;
 }
 
@@ -46,12 +54,17 @@ function compare(left: unknown, right: unknown): number | undefined {
 
 function lower(value: unknown): string {
   if (value === null || value === undefined) return '';
-  return (typeof value === 'object' ? JSON.stringify(value) : String(value)).toLowerCase();
+  const text =
+    typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : JSON.stringify(value);
+  return text.toLowerCase();
 }
 
 /** Case-insensitive, as in GitHub Actions; a list `contains` an element equal to the item. */
 function contains(haystack: unknown, needle: unknown): boolean {
-  if (Array.isArray(haystack)) return haystack.some((item) => looselyEqual(item, needle) || lower(item) === lower(needle));
+  if (Array.isArray(haystack))
+    return haystack.some((item) => looselyEqual(item, needle) || lower(item) === lower(needle));
   return lower(haystack).includes(lower(needle));
 }
 

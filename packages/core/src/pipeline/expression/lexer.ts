@@ -25,7 +25,7 @@ function readString(source: string, start: number): { value: string; end: number
   let value = '';
   let i = start + 1;
   while (i < source.length) {
-    const char = source[i] as string;
+    const char = source[i];
     if (char === "'") {
       if (source[i + 1] === "'") {
         value += "'";
@@ -44,7 +44,7 @@ export function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < source.length) {
-    const char = source[i] as string;
+    const char = source[i];
     if (/\s/.test(char)) {
       i += 1;
       continue;

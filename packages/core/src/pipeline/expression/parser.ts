@@ -39,7 +39,7 @@ class Parser {
   ) {}
 
   #peek(): Token {
-    return this.tokens[this.#index] as Token;
+    return this.tokens[this.#index];
   }
 
   #advance(): Token {
@@ -58,7 +58,8 @@ class Parser {
 
   #expectPunct(text: string, what: string): Token {
     const token = this.#peek();
-    if (token.type !== 'punct' || token.text !== text) this.#fail(token, `expected ${what}, found ${this.#describe(token)}`);
+    if (token.type !== 'punct' || token.text !== text)
+      this.#fail(token, `expected ${what}, found ${this.#describe(token)}`);
     return this.#advance();
   }
 
@@ -71,7 +72,8 @@ class Parser {
 
   #nested<T>(at: Token, parse: () => T): T {
     this.#depth += 1;
-    if (this.#depth > MAX_EXPRESSION_DEPTH) this.#fail(at, `nested more than ${MAX_EXPRESSION_DEPTH} levels deep`);
+    if (this.#depth > MAX_EXPRESSION_DEPTH)
+      this.#fail(at, `nested more than ${MAX_EXPRESSION_DEPTH} levels deep`);
     try {
       return parse();
     } finally {
@@ -111,13 +113,17 @@ class Parser {
       if (token.type === 'punct' && token.text === '.') {
         this.#advance();
         const name = this.#peek();
-        if (name.type !== 'identifier') this.#fail(name, `expected a property name after ".", found ${this.#describe(name)}`);
+        if (name.type !== 'identifier')
+          this.#fail(name, `expected a property name after ".", found ${this.#describe(name)}`);
         this.#advance();
         node = { type: 'member', object: node, property: name.text, at: start.at };
       } else if (token.type === 'punct' && token.text === '[') {
         this.#advance();
         const key = this.#peek();
-        if (key.type !== 'string' && !(key.type === 'number' && Number.isInteger(key.value) && (key.value as number) >= 0)) {
+        if (
+          key.type !== 'string' &&
+          !(key.type === 'number' && Number.isInteger(key.value) && (key.value as number) >= 0)
+        ) {
           this.#fail(key, `expected a quoted name or an index inside [ ], found ${this.#describe(key)}`);
         }
         this.#advance();
@@ -146,7 +152,10 @@ class Parser {
       default:
         break;
     }
-    return this.#fail(token, `expected a value, a property path or a function call, found ${this.#describe(token)}`);
+    return this.#fail(
+      token,
+      `expected a value, a property path or a function call, found ${this.#describe(token)}`,
+    );
   }
 
   #identifier(token: Token): Expression {
@@ -187,7 +196,10 @@ class Parser {
     this.#expectPunct(')', args.length ? '"," or ")"' : '")"');
     const arity = FUNCTION_ARITY[name];
     if (args.length !== arity) {
-      this.#fail(nameToken, `${name}() takes ${arity} argument${Number(arity) === 1 ? '' : 's'}, got ${args.length}`);
+      this.#fail(
+        nameToken,
+        `${name}() takes ${arity} argument${Number(arity) === 1 ? '' : 's'}, got ${args.length}`,
+      );
     }
     return { type: 'call', name, args, at: nameToken.at };
   }
@@ -196,13 +208,17 @@ class Parser {
 /** `${{ expr }}` is accepted too, as GitHub users write it out of habit. */
 function unwrapTemplate(source: string): { text: string; offset: number } {
   const match = /^(\s*\$\{\{)([\s\S]*)\}\}\s*$/.exec(source);
-  return match ? { text: match[2] as string, offset: (match[1] as string).length } : { text: source, offset: 0 };
+  return match ? { text: match[2], offset: match[1].length } : { text: source, offset: 0 };
 }
 
 /** Parse an `if:` expression. Throws a ValidationError (code INVALID_EXPRESSION) that shows the position. */
 export function parseExpression(source: string): Expression {
   if (source.length > MAX_EXPRESSION_LENGTH) {
-    throw expressionError(source.slice(0, 80), 80, `expression is longer than ${MAX_EXPRESSION_LENGTH} characters`);
+    throw expressionError(
+      source.slice(0, 80),
+      80,
+      `expression is longer than ${MAX_EXPRESSION_LENGTH} characters`,
+    );
   }
   const { text, offset } = unwrapTemplate(source);
   try {

@@ -22,11 +22,17 @@ async function notify(context: StepContext): Promise<StepResult> {
   const response = await fetch(input.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...input.headers },
-    body: JSON.stringify({ message: input.message, step: context.step.id, at: context.clock().toISOString(), ...input.payload }),
+    body: JSON.stringify({
+      message: input.message,
+      step: context.step.id,
+      at: context.clock().toISOString(),
+      ...input.payload,
+    }),
     signal: context.signal,
   });
   await response.body?.cancel();
-  if (!response.ok) throw new Error(`webhook at ${origin} answered ${response.status} ${response.statusText}`);
+  if (!response.ok)
+    throw new Error(`webhook at ${origin} answered ${response.status} ${response.statusText}`);
   context.log(`notified ${origin} (${response.status})`);
   return { status: 'completed', outputs: { status: response.status } };
 }

@@ -56,7 +56,10 @@ function waitForExit(child: ChildProcess): Promise<{ code: number | null; signal
 
 async function drain(child: ChildProcess): Promise<void> {
   if (child.stdout?.readableEnded !== false && child.stderr?.readableEnded !== false) return;
-  await Promise.race([new Promise((resolve) => child.once('close', resolve)), new Promise((resolve) => setTimeout(resolve, DRAIN_MS))]);
+  await Promise.race([
+    new Promise((resolve) => child.once('close', resolve)),
+    new Promise((resolve) => setTimeout(resolve, DRAIN_MS)),
+  ]);
   child.stdout?.destroy();
   child.stderr?.destroy();
 }
@@ -86,7 +89,9 @@ async function runCommand(context: StepContext): Promise<StepResult> {
       await drain(child);
       if (context.signal.aborted) throw new Error('command stopped');
       if (exit.code !== 0) {
-        throw new Error(exit.signal ? `command killed by ${exit.signal}` : `command exited with code ${String(exit.code)}`);
+        throw new Error(
+          exit.signal ? `command killed by ${exit.signal}` : `command exited with code ${String(exit.code)}`,
+        );
       }
     } finally {
       context.signal.removeEventListener('abort', stop);

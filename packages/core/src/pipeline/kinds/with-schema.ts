@@ -3,7 +3,9 @@ import { ValidationError } from '../../errors/index.js';
 import { formatPath, toProblems, type PathSegment, type SpecProblem } from '../../model/index.js';
 
 /** `validate` for a kind whose `with:` is described by a zod schema. */
-export function validateWithSchema(schema: z.ZodType): (value: unknown, path: readonly PathSegment[]) => SpecProblem[] {
+export function validateWithSchema(
+  schema: z.ZodType,
+): (value: unknown, path: readonly PathSegment[]) => SpecProblem[] {
   return (value, path) => {
     const result = schema.safeParse(value, { reportInput: true });
     return result.success ? [] : toProblems(schema, result.error.issues, value, [...path]);
@@ -15,7 +17,10 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, kind: 
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const first = toProblems(schema, result.error.issues, value, ['with'])[0];
-  throw new ValidationError(`${kind} step: ${first ? `${formatPath(first.path)}: ${first.message}` : 'invalid `with`'}`, {
-    code: 'INVALID_STEP_INPUT',
-  });
+  throw new ValidationError(
+    `${kind} step: ${first ? `${formatPath(first.path)}: ${first.message}` : 'invalid `with`'}`,
+    {
+      code: 'INVALID_STEP_INPUT',
+    },
+  );
 }

@@ -11,7 +11,7 @@ import { getRule, RULES } from '../rules/index.js';
 import type { RuleContext, RuleDefinition, RuleHit } from '../rules/types.js';
 import { atLeast } from '../severity.js';
 import type {
-  CheckRecord,
+  CheckedResource,
   ExemptionUse,
   Finding,
   FindingLocation,
@@ -63,7 +63,7 @@ export function checkManifests(docs: readonly ManifestDocument[], options: Check
     tier: options.tier,
     policyVersion: policyVersion(policy),
     findings: engine.findings,
-    checks: engine.checks,
+    checked: engine.checked,
     decision: {
       blocked: blocking.length > 0,
       threshold: policy.threshold,
@@ -77,11 +77,13 @@ export function checkManifests(docs: readonly ManifestDocument[], options: Check
 
 class ManifestEngine {
   readonly findings: Finding[] = [];
-  readonly checks: CheckRecord[] = [];
+  readonly checked: CheckedResource[] = [];
   readonly exemptionsUsed = new Map<string, ExemptionUse>();
   readonly ledger: ExemptionLedger;
   private readonly rules: readonly RuleDefinition[];
   private readonly workloadKinds = new Set(WORKLOAD_KINDS);
+  /** Rules that apply to each kind, and their ids (shared by every CheckedResource of that kind). */
+  private readonly rulesByKind = new Map<string, { rules: readonly RuleDefinition[]; ids: readonly string[] }>();
   private readonly context: Pick<RuleContext, 'params' | 'index'>;
 
   constructor(
@@ -109,24 +111,13 @@ class ManifestEngine {
       containers: pod ? containersOf(pod) : [],
       ...this.context,
     };
-    for (const rule of this.rules) {
-      if (!this.applies(rule, resource.kind)) continue;
-      const hits = this.run(rule, ctx, resourceName);
-      let outcome: CheckRecord['outcome'] = 'passed';
-      for (const hit of hits) {
-        const finding = this.toFinding(rule, hit, doc, resource, resourceName, annotations);
-        this.findings.push(finding);
-        if (!finding.exemption) outcome = 'failed';
-        else if (outcome === 'passed') outcome = 'exempted';
+    const applicable = this.rulesFor(resource.kind);
+    for (const rule of applicable.rules) {
+      for (const hit of this.run(rule, ctx, resourceName)) {
+        this.findings.push(this.toFinding(rule, hit, doc, resource, resourceName, annotations));
       }
-      this.checks.push({
-        ruleId: rule.id,
-        category: 'manifest',
-        resource: resourceName,
-        location: docLocation,
-        outcome,
-      });
     }
+    this.checked.push({ category: 'manifest', resource: resourceName, location: docLocation, ruleIds: applicable.ids });
   }
 
   /** Expired policy exemptions: one finding each, at the exemption in the policy file. */
@@ -140,6 +131,16 @@ class ManifestEngine {
         category: 'policy',
       });
     }
+  }
+
+  private rulesFor(kind: string): { rules: readonly RuleDefinition[]; ids: readonly string[] } {
+    let entry = this.rulesByKind.get(kind);
+    if (!entry) {
+      const rules = this.rules.filter((rule) => this.applies(rule, kind));
+      entry = { rules, ids: rules.map((rule) => rule.id) };
+      this.rulesByKind.set(kind, entry);
+    }
+    return entry;
   }
 
   private applies(rule: RuleDefinition, kind: string): boolean {
@@ -276,6 +277,6 @@ class ManifestEngine {
       blocking: atLeast(severity, this.policy.threshold),
       ...fields,
     });
-    this.checks.push({ ruleId, category: fields.category, resource: fields.resource, location: fields.location, outcome: 'failed' });
+    this.checked.push({ category: fields.category, resource: fields.resource, location: fields.location, ruleIds: [ruleId] });
   }
 }

@@ -1,4 +1,5 @@
 import { redact } from '../../secrets/index.js';
+import { checkKey, listChecks } from '../checks.js';
 import { formatLocation } from '../result.js';
 import type { CheckRecord, Finding, FindingCategory, SecurityCheckResult } from '../types.js';
 import { relativeUri, yamlPathText } from './common.js';
@@ -31,17 +32,14 @@ const SUITE_NAMES: Record<FindingCategory, string> = {
 export function toJUnit(result: SecurityCheckResult, options: JUnitOptions = {}): string {
   const findingsByKey = new Map<string, Finding[]>();
   for (const finding of result.findings) {
-    const key = caseKey(finding.ruleId, finding.resource);
+    const key = checkKey(finding.ruleId, finding.resource);
     const list = findingsByKey.get(key);
     if (list) list.push(finding);
     else findingsByKey.set(key, [finding]);
   }
   const suites = new Map<FindingCategory, TestCase[]>();
-  const seen = new Set<string>();
-  for (const check of result.checks) {
-    const key = caseKey(check.ruleId, check.resource);
-    if (seen.has(key)) continue;
-    seen.add(key);
+  for (const check of listChecks(result)) {
+    const key = checkKey(check.ruleId, check.resource);
     const cases = suites.get(check.category) ?? [];
     cases.push(toTestCase(check, findingsByKey.get(key) ?? [], options.baseDir));
     suites.set(check.category, cases);
@@ -78,10 +76,6 @@ export function toJUnit(result: SecurityCheckResult, options: JUnitOptions = {})
     '',
   ].join('\n');
   return redact(xml);
-}
-
-function caseKey(ruleId: string, resource: string): string {
-  return `${ruleId}\u0000${resource}`;
 }
 
 function toTestCase(check: CheckRecord, findings: readonly Finding[], baseDir: string | undefined): TestCase {

@@ -1,4 +1,5 @@
 import { redact } from '../../secrets/index.js';
+import { listChecks } from '../checks.js';
 import { getRule, isKnownRuleId, RULES } from '../rules/index.js';
 import { formatLocation } from '../result.js';
 import { compareSeverityDesc, emptySeverityCounts } from '../severity.js';
@@ -64,9 +65,10 @@ export function toMarkdown(result: SecurityCheckResult): string {
 }
 
 function checkedSection(result: SecurityCheckResult): string[] {
-  const resources = new Set(result.checks.filter((c) => c.category === 'manifest').map((c) => c.resource));
+  const checks = listChecks(result);
+  const resources = new Set(checks.filter((c) => c.category === 'manifest').map((c) => c.resource));
   const perRule = new Map<string, { passed: number; failed: number; exempted: number }>();
-  for (const check of result.checks) {
+  for (const check of checks) {
     const entry = perRule.get(check.ruleId) ?? { passed: 0, failed: 0, exempted: 0 };
     entry[check.outcome]++;
     perRule.set(check.ruleId, entry);
@@ -74,7 +76,7 @@ function checkedSection(result: SecurityCheckResult): string[] {
   const lines = [
     '## What was checked',
     '',
-    `${resources.size} Kubernetes resource(s) against ${RULES.filter((r) => r.check).length} manifest rules; ${result.checks.length} checks in all.`,
+    `${resources.size} Kubernetes resource(s) against ${RULES.filter((r) => r.check).length} manifest rules; ${checks.length} checks in all.`,
     '',
     '| Rule | Severity | Title | Passed | Failed | Exempted |',
     '| --- | --- | --- | ---: | ---: | ---: |',
@@ -85,7 +87,7 @@ function checkedSection(result: SecurityCheckResult): string[] {
     const entry = perRule.get(id) ?? { passed: 0, failed: 0, exempted: 0 };
     lines.push(`| \`${id}\` | ${rule.severity} | ${cell(rule.title)} | ${entry.passed} | ${entry.failed} | ${entry.exempted} |`);
   }
-  const vulnerabilityChecks = result.checks.filter((c) => c.category === 'vulnerability' && !isKnownRuleId(c.ruleId));
+  const vulnerabilityChecks = checks.filter((c) => c.category === 'vulnerability' && !isKnownRuleId(c.ruleId));
   if (vulnerabilityChecks.length > 0) {
     const reports = vulnerabilityChecks.filter((c) => c.ruleId === 'vulnerability-gate');
     lines.push('', `Vulnerability reports: ${reports.map((c) => `\`${cell(c.resource)}\` (${c.outcome})`).join(', ')}.`);
@@ -109,13 +111,12 @@ function findingTable(findings: readonly Finding[]): string[] {
   return rows;
 }
 
-/** Make text safe inside a Markdown table cell: no pipes, no line breaks, no raw HTML. */
+/** Make text safe inside a Markdown table cell: no pipes, no line breaks, no raw HTML (user text is not trusted). */
 function cell(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/\|/g, '\\|')
-    .replace(/`/g, "'")
     .replace(/\r?\n/g, '<br>');
 }

@@ -16,10 +16,10 @@ export const serviceSelectsNothing: RuleDefinition = {
     const selector = stringRecordAt(spec, 'selector');
     const entries = Object.entries(selector);
     if (entries.length === 0) return [];
-    const namespace = ctx.resource.namespace;
-    const matched = ctx.index.podTemplates.some(
-      (template) => template.namespace === namespace && entries.every(([key, value]) => template.labels[key] === value),
-    );
+    // Only templates carrying the first selector label can match; check the rest of the selector on those.
+    const [firstKey, firstValue] = entries[0] as [string, string];
+    const candidates = ctx.index.podTemplatesByLabel.get(ctx.resource.namespace ?? '')?.get(`${firstKey}=${firstValue}`) ?? [];
+    const matched = candidates.some((labels) => entries.every(([key, value]) => labels[key] === value));
     if (matched) return [];
     const text = entries.map(([key, value]) => `${key}=${value}`).join(',');
     return [{ path: ['spec', 'selector'], message: `selector ${text} matches no pod template in these manifests` }];

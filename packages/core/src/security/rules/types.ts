@@ -14,7 +14,8 @@ export interface RuleParameters {
 
 /** Facts about the whole set of documents, for rules that relate objects (a Service and its pods). */
 export interface ManifestIndex {
-  podTemplates: readonly { namespace: string | undefined; labels: Record<string, string> }[];
+  /** Labels of every pod template, grouped by namespace and then by one `key=value` label they carry. */
+  podTemplatesByLabel: ReadonlyMap<string, ReadonlyMap<string, readonly Record<string, string>[]>>;
   /** `namespace/name` of ServiceAccounts that set `automountServiceAccountToken: false`. */
   serviceAccountsWithoutAutomount: ReadonlySet<string>;
 }

@@ -3,7 +3,7 @@ import { isExpired } from '../policy/expiry.js';
 import { policyVersion, resolvePolicy, type EffectivePolicy, type LocatedIgnore } from '../policy/effective.js';
 import type { Policy } from '../policy/schema.js';
 import { atLeast } from '../severity.js';
-import type { CheckRecord, ExemptionUse, Finding, SecurityCheckResult, SecurityNote, Severity, Tier } from '../types.js';
+import type { CheckedResource, ExemptionUse, Finding, SecurityCheckResult, SecurityNote, Severity, Tier } from '../types.js';
 import type { Vulnerability, VulnerabilityReport } from './types.js';
 
 export interface GateOptions {
@@ -27,13 +27,12 @@ export function gateVulnerabilities(reports: readonly VulnerabilityReport[], opt
   const valid = settings.ignore.filter((entry) => !isExpired(entry.expires, now));
   const expired = settings.ignore.filter((entry) => isExpired(entry.expires, now));
   const findings: Finding[] = [];
-  const checks: CheckRecord[] = [];
+  const checked: CheckedResource[] = [];
   const exemptionsUsed = new Map<string, ExemptionUse>();
   const notes: SecurityNote[] = [];
   const used = new Set<LocatedIgnore>();
 
   for (const report of reports) {
-    let reportBlocks = false;
     const seen = new Set<string>();
     for (const vuln of report.vulnerabilities) {
       // Scanners list a vulnerability once per path it was found in; one finding per package version is enough.
@@ -62,22 +61,14 @@ export function gateVulnerabilities(reports: readonly VulnerabilityReport[], opt
         finding.blocking = severe && !spared;
         if (severe && spared) finding.message += ' (not blocking: no fix available and policy blocks only fixable ones)';
       }
-      reportBlocks ||= finding.blocking;
       findings.push(finding);
-      checks.push({
-        ruleId: vuln.id,
-        category: 'vulnerability',
-        resource: finding.resource,
-        location: finding.location,
-        outcome: finding.exemption ? 'exempted' : 'failed',
-      });
+      checked.push({ category: 'vulnerability', resource: finding.resource, location: finding.location, ruleIds: [vuln.id] });
     }
-    checks.push({
-      ruleId: VULNERABILITY_GATE_CHECK,
+    checked.push({
       category: 'vulnerability',
       resource: report.file,
       location: { file: report.file },
-      outcome: reportBlocks ? 'failed' : 'passed',
+      ruleIds: [VULNERABILITY_GATE_CHECK],
     });
     notes.push({
       file: report.file,
@@ -85,7 +76,11 @@ export function gateVulnerabilities(reports: readonly VulnerabilityReport[], opt
     });
   }
 
-  for (const entry of expired) findings.push(expiredIgnoreFinding(entry, policy));
+  for (const entry of expired) {
+    const finding = expiredIgnoreFinding(entry, policy);
+    findings.push(finding);
+    checked.push({ category: 'policy', resource: finding.resource, location: finding.location, ruleIds: [finding.ruleId] });
+  }
   for (const entry of valid) {
     if (!used.has(entry)) notes.push({ file: entry.origin.file, message: `ignore entry ${entry.origin.path} (${entry.id}) matched nothing` });
   }
@@ -95,7 +90,7 @@ export function gateVulnerabilities(reports: readonly VulnerabilityReport[], opt
     tier: options.tier,
     policyVersion: policyVersion(policy),
     findings,
-    checks,
+    checked,
     decision: {
       blocked: blocking.length > 0,
       threshold: policy.threshold,

@@ -23,7 +23,7 @@ export function parseAgentArgs(
   const values = new Map<string, string>();
   const known = new Set(['--state', '--host', '--port', '--router-host']);
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
+    const arg = argv[i];
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     if (!known.has(name)) throw new ValidationError(`unknown argument ${JSON.stringify(arg)}; ${USAGE}`);

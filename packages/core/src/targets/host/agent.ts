@@ -312,7 +312,7 @@ export class Agent {
       all.push(...entry.leaving);
       for (const v of entry.versions.values()) all.push(...v.instances, ...v.retired);
     }
-    await Promise.all([...this.#components.values()].map((entry) => entry.router?.close(2000)));
+    await Promise.all([...this.#components.values()].map(async (entry) => entry.router?.close(2000)));
     await Promise.all(all.map((instance) => instance.stop(this.#options.stopGraceMs)));
     await this.#saving;
     await saveInstancesRecord(this.#options.stateDir, { instances: [] }).catch(() => undefined);

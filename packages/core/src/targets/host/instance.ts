@@ -54,6 +54,7 @@ export class Instance {
   state: InstanceState = 'starting';
   restarts = 0;
   lastError: string | undefined;
+  lastExit: string | undefined;
   pid: number | undefined;
 
   readonly #options: InstanceOptions;
@@ -99,6 +100,7 @@ export class Instance {
     };
     if (this.pid !== undefined) status.pid = this.pid;
     if (this.lastError !== undefined) status.lastError = this.lastError;
+    if (this.lastExit !== undefined) status.lastExit = this.lastExit;
     return status;
   }
 
@@ -187,6 +189,7 @@ export class Instance {
       return;
     }
     this.lastError = message;
+    this.lastExit = message;
     const ranFor = Date.now() - this.#spawnedAt;
     this.#crashStreak = ranFor >= STABLE_AFTER_MS ? 1 : this.#crashStreak + 1;
     const initial = this.#options.backoffInitialMs ?? 250;

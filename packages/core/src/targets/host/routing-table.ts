@@ -20,8 +20,8 @@ export class VersionRoute {
   /** Round-robin; `skip` lets a retry avoid the upstream that just failed when there is another. */
   nextUpstream(skip?: Upstream): Upstream {
     const count = this.upstreams.length;
-    let upstream = this.upstreams[this.#next++ % count] as Upstream;
-    if (upstream === skip && count > 1) upstream = this.upstreams[this.#next++ % count] as Upstream;
+    let upstream = this.upstreams[this.#next++ % count];
+    if (upstream === skip && count > 1) upstream = this.upstreams[this.#next++ % count];
     if (this.#next > 1e9) this.#next = 0;
     return upstream;
   }
@@ -117,7 +117,7 @@ export class RoutingTable {
     const routes = this.#routes;
     if (routes.length <= 1) return routes[0];
     const draw = Math.random() * this.#total;
-    for (let i = 0; i < routes.length; i++) if (draw < (this.#cumulative[i] as number)) return routes[i];
+    for (let i = 0; i < routes.length; i++) if (draw < this.#cumulative[i]) return routes[i];
     return routes[routes.length - 1];
   }
 

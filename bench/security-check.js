@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
 import {
   checkManifests,
+  listChecks,
   loadManifests,
   manifestFromObject,
   parsePolicyOrThrow,
@@ -23,7 +24,9 @@ const NOW = new Date('2025-06-15T00:00:00Z');
 function container(i, compliant) {
   const c = {
     name: `app-${i}`,
-    image: compliant ? `registry.example.com/team/app-${i}:1.${i % 50}.0@${DIGEST}` : `docker.io/library/app-${i}:latest`,
+    image: compliant
+      ? `registry.example.com/team/app-${i}:1.${i % 50}.0@${DIGEST}`
+      : `docker.io/library/app-${i}:latest`,
     ports: [{ name: 'http', containerPort: 8080 }],
     env: [
       { name: 'LOG_LEVEL', value: 'info' },
@@ -34,10 +37,15 @@ function container(i, compliant) {
     c.resources = { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } };
     c.livenessProbe = { httpGet: { path: '/healthz', port: 'http' } };
     c.readinessProbe = { httpGet: { path: '/ready', port: 8080 } };
-    c.securityContext = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
+    c.securityContext = {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    };
   } else {
     c.securityContext = { privileged: i % 7 === 0, capabilities: { add: ['NET_ADMIN'] } };
-    if (i % 11 === 0) c.env.push({ name: 'GITHUB_TOKEN', value: `ghp_${'aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI2kM4'}` });
+    if (i % 11 === 0)
+      c.env.push({ name: 'GITHUB_TOKEN', value: `ghp_${'aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI2kM4'}` });
   }
   return c;
 }
@@ -46,7 +54,11 @@ function podSpec(i, compliant) {
   const spec = { containers: [container(i, compliant)] };
   if (compliant) {
     spec.automountServiceAccountToken = false;
-    spec.securityContext = { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } };
+    spec.securityContext = {
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      seccompProfile: { type: 'RuntimeDefault' },
+    };
   } else if (i % 5 === 0) {
     spec.hostNetwork = true;
     spec.volumes = [{ name: 'docker', hostPath: { path: '/var/run/docker.sock' } }];
@@ -54,8 +66,15 @@ function podSpec(i, compliant) {
   return spec;
 }
 
-const meta = (kind, i) => ({ name: `${kind.toLowerCase()}-${i}`, namespace: `team-${i % 20}`, labels: { app: `app-${i}` } });
-const template = (i, compliant) => ({ metadata: { labels: { app: `app-${i}` } }, spec: podSpec(i, compliant) });
+const meta = (kind, i) => ({
+  name: `${kind.toLowerCase()}-${i}`,
+  namespace: `team-${i % 20}`,
+  labels: { app: `app-${i}` },
+});
+const template = (i, compliant) => ({
+  metadata: { labels: { app: `app-${i}` } },
+  spec: podSpec(i, compliant),
+});
 
 /** One resource of a kind chosen by position: a realistic mix, about half of it compliant. */
 function resource(i) {
@@ -64,9 +83,19 @@ function resource(i) {
     case 0:
     case 1:
     case 2:
-      return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('Deployment', i), spec: { replicas: 2, template: template(i, compliant) } };
+      return {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: meta('Deployment', i),
+        spec: { replicas: 2, template: template(i, compliant) },
+      };
     case 3:
-      return { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: meta('StatefulSet', i), spec: { template: template(i, compliant) } };
+      return {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: meta('StatefulSet', i),
+        spec: { template: template(i, compliant) },
+      };
     case 4:
       return {
         apiVersion: compliant ? 'batch/v1' : 'batch/v1beta1',
@@ -79,14 +108,20 @@ function resource(i) {
         apiVersion: 'v1',
         kind: 'Service',
         metadata: meta('Service', i),
-        spec: { selector: { app: `app-${compliant ? i - 5 : i + 1000}` }, ports: [{ port: 80, targetPort: 'http' }] },
+        spec: {
+          selector: { app: `app-${compliant ? i - 5 : i + 1000}` },
+          ports: [{ port: 80, targetPort: 'http' }],
+        },
       };
     case 6:
       return {
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: meta('ConfigMap', i),
-        data: { LOG_LEVEL: 'info', 'app.properties': `region=eu-west-1\nretries=3\n${compliant ? '' : 'aws_access_key_id=AKIAIOSFODNN7EXAMPLE\n'}` },
+        data: {
+          LOG_LEVEL: 'info',
+          'app.properties': `region=eu-west-1\nretries=3\n${compliant ? '' : 'aws_access_key_id=AKIAIOSFODNN7EXAMPLE\n'}`,
+        },
       };
     case 7:
       return {
@@ -95,7 +130,20 @@ function resource(i) {
         metadata: meta('Ingress', i),
         spec: {
           ...(compliant ? { tls: [{ hosts: [`app-${i}.example.com`], secretName: `tls-${i}` }] } : {}),
-          rules: [{ host: `app-${i}.example.com`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: `svc-${i}`, port: { number: 80 } } } }] } }],
+          rules: [
+            {
+              host: `app-${i}.example.com`,
+              http: {
+                paths: [
+                  {
+                    path: '/',
+                    pathType: 'Prefix',
+                    backend: { service: { name: `svc-${i}`, port: { number: 80 } } },
+                  },
+                ],
+              },
+            },
+          ],
         },
       };
     case 8:
@@ -137,18 +185,23 @@ const parsedResult = checkManifests(loaded.documents, options);
 const parseSeconds = (performance.now() - parseStarted) / 1000;
 
 const reportsStarted = performance.now();
-const sizes = { sarif: toSarif(result).length, junit: toJUnit(result).length, markdown: toMarkdown(result).length };
+const sizes = {
+  sarif: toSarif(result).length,
+  junit: toJUnit(result).length,
+  markdown: toMarkdown(result).length,
+};
 const reportSeconds = (performance.now() - reportsStarted) / 1000;
 
 const seconds = best / 1000;
+const checks = listChecks(result);
 console.log(
   JSON.stringify(
     {
       resources: RESOURCES,
       seconds: Number(seconds.toFixed(4)),
       resourcesPerSecond: Math.round(RESOURCES / seconds),
-      rules: new Set(result.checks.map((c) => c.ruleId)).size,
-      checks: result.checks.length,
+      rules: new Set(checks.map((c) => c.ruleId)).size,
+      checks: checks.length,
       findings: result.findings.length,
       blocking: result.decision.blocking.length,
       withYamlParse: {

@@ -26,7 +26,7 @@ export function deploymentPipeline(record: DeploymentRecord): PipelineDefinition
     })),
   });
   const chain = <T extends { id: string }>(steps: T[]) =>
-    steps.map((s, i) => (i === 0 ? s : { ...s, needs: [(steps[i - 1]).id] }));
+    steps.map((s, i) => (i === 0 ? s : { ...s, needs: [steps[i - 1].id] }));
   const stages: PipelineDefinitionInput['stages'] = [
     {
       id: 'prepare',

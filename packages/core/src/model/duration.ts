@@ -9,7 +9,7 @@ export function durationToMs(value: string | number): number | undefined {
     return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
   const match = DURATION.exec(value.trim());
   if (!match) return undefined;
-  const ms = Number(match[1]) * (UNIT_MS[match[2]]);
+  const ms = Number(match[1]) * UNIT_MS[match[2]];
   return Number.isFinite(ms) ? Math.round(ms) : undefined;
 }
 

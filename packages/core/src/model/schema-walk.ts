@@ -88,7 +88,9 @@ function matchingDiscriminator(schemas: z.ZodType[], value: unknown): z.ZodType[
   if (given === undefined) return schemas;
   const matching = schemas.filter((schema) => {
     const typeSchema = defOf(schema).shape?.type;
-    return typeSchema !== undefined && typeof given === 'string' && allowedValuesAt(typeSchema, []).includes(given);
+    return (
+      typeSchema !== undefined && typeof given === 'string' && allowedValuesAt(typeSchema, []).includes(given)
+    );
   });
   return matching.length ? matching : schemas;
 }
@@ -112,7 +114,7 @@ function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j += 1) {
       const above = row[j];
       const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
-      row[j] = Math.min(above + 1, (row[j - 1]) + 1, diagonal + cost);
+      row[j] = Math.min(above + 1, row[j - 1] + 1, diagonal + cost);
       diagonal = above;
     }
   }

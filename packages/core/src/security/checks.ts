@@ -23,12 +23,19 @@ export function listChecks(result: SecurityCheckResult): CheckRecord[] {
       if (seen.has(key)) continue;
       seen.add(key);
       let outcome: CheckRecord['outcome'];
-      if (ruleId === VULNERABILITY_GATE_CHECK) outcome = blockingReports.has(checked.resource) ? 'failed' : 'passed';
+      if (ruleId === VULNERABILITY_GATE_CHECK)
+        outcome = blockingReports.has(checked.resource) ? 'failed' : 'passed';
       else {
         const findings = byKey.get(key) ?? [];
         outcome = findings.some((f) => !f.exemption) ? 'failed' : findings.length > 0 ? 'exempted' : 'passed';
       }
-      records.push({ ruleId, category: checked.category, resource: checked.resource, location: checked.location, outcome });
+      records.push({
+        ruleId,
+        category: checked.category,
+        resource: checked.resource,
+        location: checked.location,
+        outcome,
+      });
     }
   }
   return records;

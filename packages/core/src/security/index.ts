@@ -57,7 +57,11 @@ export {
   DEFAULT_VULNERABILITY_THRESHOLDS,
   type EffectivePolicy,
 } from './policy/effective.js';
-export { parseExemptAnnotation, EXEMPT_ANNOTATION, type AnnotationExemption } from './exemptions/annotation.js';
+export {
+  parseExemptAnnotation,
+  EXEMPT_ANNOTATION,
+  type AnnotationExemption,
+} from './exemptions/annotation.js';
 
 // Checking.
 export { checkManifests, type CheckManifestsOptions } from './engine/check-manifests.js';
@@ -80,7 +84,12 @@ export {
   type ParseReportOptions,
 } from './vulnerabilities/parse.js';
 export { gateVulnerabilities, VULNERABILITY_GATE_CHECK, type GateOptions } from './vulnerabilities/gate.js';
-export { REPORT_FORMATS, type ReportFormat, type Vulnerability, type VulnerabilityReport } from './vulnerabilities/types.js';
+export {
+  REPORT_FORMATS,
+  type ReportFormat,
+  type Vulnerability,
+  type VulnerabilityReport,
+} from './vulnerabilities/types.js';
 
 // Reports and audit.
 export { toSarif, SARIF_SCHEMA_URI, type SarifOptions } from './reports/sarif.js';

@@ -19,14 +19,22 @@ export interface SecurityCheckOptions {
 
 /** The whole check step: manifest rules and the vulnerability gate under one policy, one decision. */
 export function runSecurityCheck(options: SecurityCheckOptions): SecurityCheckResult {
-  const common = { policy: options.policy, environment: options.environment, tier: options.tier, now: options.now };
+  const common = {
+    policy: options.policy,
+    environment: options.environment,
+    tier: options.tier,
+    now: options.now,
+  };
   const manifests = checkManifests(options.documents, { ...common, notes: options.notes });
   if (!options.reports || options.reports.length === 0) return manifests;
   return combineResults(manifests, gateVulnerabilities(options.reports, common));
 }
 
 /** Merge results of the same policy and environment (manifest check + vulnerability gate) into one decision. */
-export function combineResults(first: SecurityCheckResult, ...rest: SecurityCheckResult[]): SecurityCheckResult {
+export function combineResults(
+  first: SecurityCheckResult,
+  ...rest: SecurityCheckResult[]
+): SecurityCheckResult {
   const all = [first, ...rest];
   const findings = all.flatMap((result) => result.findings);
   const blocking = findings.filter((finding) => finding.blocking);
@@ -51,7 +59,10 @@ export function combineResults(first: SecurityCheckResult, ...rest: SecurityChec
 export function describeBlocking(result: SecurityCheckResult): string[] {
   return [...result.decision.blocking]
     .sort((a, b) => compareSeverityDesc(a.severity, b.severity))
-    .map((finding) => `${formatLocation(finding)}: [${finding.severity}] ${finding.ruleId}: ${finding.message}. Fix: ${finding.remediation}`);
+    .map(
+      (finding) =>
+        `${formatLocation(finding)}: [${finding.severity}] ${finding.ruleId}: ${finding.message}. Fix: ${finding.remediation}`,
+    );
 }
 
 /** Throw a PolicyError (exit 3) listing every blocking finding when the result blocks; otherwise return. */

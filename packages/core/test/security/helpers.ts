@@ -27,7 +27,11 @@ export function compliantContainer(name = 'web'): Json {
     resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
     livenessProbe: { httpGet: { path: '/healthz', port: 'http' } },
     readinessProbe: { httpGet: { path: '/healthz', port: 8080 } },
-    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    },
   };
 }
 
@@ -39,7 +43,10 @@ export function compliantPodSpec(): Json {
   };
 }
 
-export function deployment(mutate: (pod: Json, container: Json, object: Json) => void = () => {}, name = 'web'): Json {
+export function deployment(
+  mutate: (pod: Json, container: Json, object: Json) => void = () => {},
+  name = 'web',
+): Json {
   const pod = compliantPodSpec();
   const object: Json = {
     apiVersion: 'apps/v1',
@@ -56,11 +63,22 @@ export function deployment(mutate: (pod: Json, container: Json, object: Json) =>
 }
 
 /** PROD with an allow-listed registry, so every rule is active. */
-export const PROD_POLICY: Policy = parsePolicyOrThrow({ parameters: { allowedRegistries: ['registry.example.com'] } });
+export const PROD_POLICY: Policy = parsePolicyOrThrow({
+  parameters: { allowedRegistries: ['registry.example.com'] },
+});
 
-export function check(objects: readonly unknown[], options: Partial<CheckManifestsOptions> = {}): SecurityCheckResult {
+export function check(
+  objects: readonly unknown[],
+  options: Partial<CheckManifestsOptions> = {},
+): SecurityCheckResult {
   const docs = objects.map((object, index) => manifestFromObject(object, 'rendered/app.yaml', index));
-  return checkManifests(docs, { policy: PROD_POLICY, environment: 'prod', tier: 'PROD', now: NOW, ...options });
+  return checkManifests(docs, {
+    policy: PROD_POLICY,
+    environment: 'prod',
+    tier: 'PROD',
+    now: NOW,
+    ...options,
+  });
 }
 
 export function findingsOf(result: SecurityCheckResult, ruleId: string): Finding[] {

@@ -10,6 +10,7 @@ import {
   policyVersion,
   resolvePolicy,
   type Policy,
+  listChecks,
 } from '../../src/security/index.js';
 import { check, deployment, findingsOf, NOW } from './helpers.js';
 
@@ -59,7 +60,9 @@ describe('policy schema', () => {
   it('reports errors with their field path and file', () => {
     const errors = errorsOf({
       threshold: 'severe',
-      exemptions: [{ rule: 'host-port', resource: { kind: 'Pod', name: 'p' }, reason: 'x', expires: '31/12/2025' }],
+      exemptions: [
+        { rule: 'host-port', resource: { kind: 'Pod', name: 'p' }, reason: 'x', expires: '31/12/2025' },
+      ],
     });
     const paths = errors.map((e) => e.location.path);
     expect(paths).toContain('policy.threshold');
@@ -76,33 +79,50 @@ describe('policy schema', () => {
   it('rejects unknown rule ids in rules and exemptions, listing the known ids', () => {
     const errors = errorsOf({
       rules: { 'no-such-rule': false },
-      exemptions: [{ rule: 'privileged', resource: { kind: 'Pod', name: 'p' }, reason: 'r', expires: '2030-01-01' }],
+      exemptions: [
+        { rule: 'privileged', resource: { kind: 'Pod', name: 'p' }, reason: 'r', expires: '2030-01-01' },
+      ],
     });
     const byPath = new Map(errors.map((e) => [e.location.path, e.message]));
-    expect(byPath.get('policy.rules.no-such-rule')).toMatch(/unknown rule id "no-such-rule"; known rule ids: privileged-container/);
+    expect(byPath.get('policy.rules.no-such-rule')).toMatch(
+      /unknown rule id "no-such-rule"; known rule ids: privileged-container/,
+    );
     expect(byPath.get('policy.exemptions[0].rule')).toMatch(/unknown rule id "privileged"/);
   });
 
   it('requires a reason and an expiry on every exemption', () => {
-    const paths = errorsOf({ exemptions: [{ rule: 'host-port', resource: { kind: 'Pod', name: 'p' }, reason: '  ' }] }).map(
-      (e) => e.location.path,
+    const paths = errorsOf({
+      exemptions: [{ rule: 'host-port', resource: { kind: 'Pod', name: 'p' }, reason: '  ' }],
+    }).map((e) => e.location.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(['policy.exemptions[0].reason', 'policy.exemptions[0].expires']),
     );
-    expect(paths).toEqual(expect.arrayContaining(['policy.exemptions[0].reason', 'policy.exemptions[0].expires']));
   });
 
   it('accepts YAML 1.1 dates given as Date objects', () => {
     const policy = parsePolicyOrThrow({
-      exemptions: [{ rule: 'host-port', resource: { kind: 'Pod', name: 'p' }, reason: 'r', expires: new Date('2026-03-01') }],
+      exemptions: [
+        {
+          rule: 'host-port',
+          resource: { kind: 'Pod', name: 'p' },
+          reason: 'r',
+          expires: new Date('2026-03-01'),
+        },
+      ],
     });
     expect(policy.exemptions?.[0]?.expires).toBe('2026-03-01');
   });
 
   it('throws one error naming all problems from parsePolicyOrThrow', () => {
-    expect(() => parsePolicyOrThrow({ threshold: 'x', rules: { nope: true } })).toThrow(/policy\.threshold.*policy\.rules\.nope/s);
+    expect(() => parsePolicyOrThrow({ threshold: 'x', rules: { nope: true } })).toThrow(
+      /policy\.threshold.*policy\.rules\.nope/s,
+    );
   });
 
   it('catches unknown rule ids in a policy built in code', () => {
-    expect(() => resolvePolicy({ rules: { 'not-a-rule': false } } as Policy, 'PROD')).toThrow(/unknown rule id "not-a-rule"/);
+    expect(() => resolvePolicy({ rules: { 'not-a-rule': false } } as Policy, 'PROD')).toThrow(
+      /unknown rule id "not-a-rule"/,
+    );
   });
 });
 
@@ -132,7 +152,12 @@ describe('thresholds per tier', () => {
 
   it('disables rules and overrides severities', () => {
     const policy = policyFrom(EXAMPLE_POLICY);
-    const ingress = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'i' }, spec: {} };
+    const ingress = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'i' },
+      spec: {},
+    };
     const result = check([ingress, medium], { policy, tier: 'STAGING' });
     expect(findingsOf(result, 'ingress-without-tls')).toEqual([]);
     expect(findingsOf(result, 'latest-tag')[0]?.severity).toBe('high');
@@ -144,13 +169,24 @@ describe('thresholds per tier', () => {
     expect(a).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(policyVersion(resolvePolicy(policyFrom(EXAMPLE_POLICY), 'PROD'))).toBe(a);
     expect(policyVersion(resolvePolicy(policyFrom(EXAMPLE_POLICY), 'DEV'))).not.toBe(a);
-    expect(policyVersion(resolvePolicy([policyFrom(EXAMPLE_POLICY), parsePolicyOrThrow({ threshold: 'high' })], 'PROD'))).not.toBe(a);
+    expect(
+      policyVersion(
+        resolvePolicy([policyFrom(EXAMPLE_POLICY), parsePolicyOrThrow({ threshold: 'high' })], 'PROD'),
+      ),
+    ).not.toBe(a);
   });
 });
 
 describe('policy exemptions', () => {
-  const hostPortAgent = deployment((_p, c) => (c.ports = [{ name: 'http', containerPort: 8080, hostPort: 9100 }]), 'node-agent');
-  const inMonitoring = { ...hostPortAgent, kind: 'DaemonSet', metadata: { name: 'node-agent', namespace: 'monitoring' } };
+  const hostPortAgent = deployment(
+    (_p, c) => (c.ports = [{ name: 'http', containerPort: 8080, hostPort: 9100 }]),
+    'node-agent',
+  );
+  const inMonitoring = {
+    ...hostPortAgent,
+    kind: 'DaemonSet',
+    metadata: { name: 'node-agent', namespace: 'monitoring' },
+  };
   const policyWith = (expires: string, namespace?: string): Policy =>
     parsePolicyOrThrow(
       {
@@ -169,11 +205,17 @@ describe('policy exemptions', () => {
   it('exempts the matching finding, which then does not block, and records the use', () => {
     const result = check([inMonitoring], { policy: policyWith('2025-06-15', 'monitoring') });
     const [finding] = findingsOf(result, 'host-port');
-    expect(finding?.exemption).toMatchObject({ source: 'policy', reason: 'legacy scrapers', expires: '2025-06-15' });
+    expect(finding?.exemption).toMatchObject({
+      source: 'policy',
+      reason: 'legacy scrapers',
+      expires: '2025-06-15',
+    });
     expect(finding?.blocking).toBe(false);
     expect(result.decision.blocked).toBe(false);
-    expect(result.exemptionsUsed).toEqual([expect.objectContaining({ ruleId: 'host-port', resource: 'DaemonSet/monitoring/node-agent' })]);
-    expect(result.checks.find((c) => c.ruleId === 'host-port')?.outcome).toBe('exempted');
+    expect(result.exemptionsUsed).toEqual([
+      expect.objectContaining({ ruleId: 'host-port', resource: 'DaemonSet/monitoring/node-agent' }),
+    ]);
+    expect(listChecks(result).find((c) => c.ruleId === 'host-port')?.outcome).toBe('exempted');
   });
 
   it('does not exempt other namespaces', () => {
@@ -226,17 +268,24 @@ spec:
 
   it('parses several comma-separated entries, with quoted reasons and expiry', () => {
     expect(
-      parseExemptAnnotation('host-network reason=needs the node IP, latest-tag reason="dev image, rebuilt nightly" expires=2026-01-01'),
+      parseExemptAnnotation(
+        'host-network reason=needs the node IP, latest-tag reason="dev image, rebuilt nightly" expires=2026-01-01',
+      ),
     ).toEqual([
       { ruleId: 'host-network', reason: 'needs the node IP' },
       { ruleId: 'latest-tag', reason: 'dev image, rebuilt nightly', expires: '2026-01-01' },
     ]);
-    expect(parseExemptAnnotation('host-network reason=slow, but safe')).toEqual([{ ruleId: 'host-network', reason: 'slow, but safe' }]);
+    expect(parseExemptAnnotation('host-network reason=slow, but safe')).toEqual([
+      { ruleId: 'host-network', reason: 'slow, but safe' },
+    ]);
   });
 
   it('exempts the named rules on that resource', () => {
     const result = run('host-network reason=needs the node IP, latest-tag reason=dev image');
-    expect(findingsOf(result, 'host-network')[0]?.exemption).toMatchObject({ source: 'annotation', reason: 'needs the node IP' });
+    expect(findingsOf(result, 'host-network')[0]?.exemption).toMatchObject({
+      source: 'annotation',
+      reason: 'needs the node IP',
+    });
     expect(findingsOf(result, 'host-network')[0]?.exemption?.location?.line).toBe(7);
     expect(findingsOf(result, 'latest-tag')[0]?.exemption?.reason).toBe('dev image');
   });
@@ -264,7 +313,9 @@ spec:
       error = e;
     }
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).message).toMatch(/unknown rule id "host-netwrok"; known rule ids: .*host-network/);
+    expect((error as ValidationError).message).toMatch(
+      /unknown rule id "host-netwrok"; known rule ids: .*host-network/,
+    );
     expect((error as ValidationError).location).toMatchObject({ file: 'web.yaml', line: 7 });
   });
 

@@ -32,9 +32,12 @@ function onlyEdsErrors(fn: () => unknown): boolean {
 }
 
 const FORMATS = ['auto', ...REPORT_FORMATS] as const;
-const fixtureTexts = ['trivy-alpine.json', 'grype-debian.json', 'sarif-trivy.sarif', 'sarif-levels-only.sarif'].map((name) =>
-  readFileSync(fixture('reports', name), 'utf8'),
-);
+const fixtureTexts = [
+  'trivy-alpine.json',
+  'grype-debian.json',
+  'sarif-trivy.sarif',
+  'sarif-levels-only.sarif',
+].map((name) => readFileSync(fixture('reports', name), 'utf8'));
 
 /** Replace one randomly chosen subtree of a JSON value: realistic corruption that keeps most of the shape. */
 function mutate(value: unknown, path: number[], replacement: unknown): unknown {
@@ -49,7 +52,10 @@ function mutate(value: unknown, path: number[], replacement: unknown): unknown {
     const keys = Object.keys(value);
     if (keys.length === 0) return replacement;
     const key = keys[(path[0] as number) % keys.length] as string;
-    return { ...(value as Record<string, unknown>), [key]: mutate((value as Record<string, unknown>)[key], path.slice(1), replacement) };
+    return {
+      ...(value as Record<string, unknown>),
+      [key]: mutate((value as Record<string, unknown>)[key], path.slice(1), replacement),
+    };
   }
   return replacement;
 }
@@ -57,8 +63,10 @@ function mutate(value: unknown, path: number[], replacement: unknown): unknown {
 describe('vulnerability report parsers never throw anything but EdsError', () => {
   it('on arbitrary text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), fc.constantFrom(...FORMATS), (text, format) =>
-        onlyEdsErrors(() => parseVulnerabilityReport(text, { file: 'fuzz.json', format })),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 400 }),
+        fc.constantFrom(...FORMATS),
+        (text, format) => onlyEdsErrors(() => parseVulnerabilityReport(text, { file: 'fuzz.json', format })),
       ),
       RUNS,
     );
@@ -67,7 +75,9 @@ describe('vulnerability report parsers never throw anything but EdsError', () =>
   it('on arbitrary JSON values', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 5 }), fc.constantFrom(...FORMATS), (value, format) =>
-        onlyEdsErrors(() => parseVulnerabilityReport(JSON.stringify(value) ?? 'null', { file: 'fuzz.json', format })),
+        onlyEdsErrors(() =>
+          parseVulnerabilityReport(JSON.stringify(value) ?? 'null', { file: 'fuzz.json', format }),
+        ),
       ),
       RUNS,
     );
@@ -90,10 +100,14 @@ describe('vulnerability report parsers never throw anything but EdsError', () =>
 
   it('on every truncation of a real report: always an error, never a pass', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...fixtureTexts), fc.double({ min: 0, max: 0.999, noNaN: true }), (text, fraction) => {
-        const cut = text.trimEnd().slice(0, Math.floor(text.trimEnd().length * fraction));
-        expect(() => parseVulnerabilityReport(cut, { file: 'cut.json' })).toThrow(ValidationError);
-      }),
+      fc.property(
+        fc.constantFrom(...fixtureTexts),
+        fc.double({ min: 0, max: 0.999, noNaN: true }),
+        (text, fraction) => {
+          const cut = text.trimEnd().slice(0, Math.floor(text.trimEnd().length * fraction));
+          expect(() => parseVulnerabilityReport(cut, { file: 'cut.json' })).toThrow(ValidationError);
+        },
+      ),
       RUNS,
     );
   });
@@ -121,7 +135,10 @@ describe('policy parser', () => {
     const shaped = fc.record(
       {
         threshold: fc.oneof(fc.constantFrom('low', 'medium', 'high', 'critical'), fc.string()),
-        rules: fc.dictionary(fc.oneof(fc.constantFrom(...RULE_IDS), fc.string()), fc.oneof(fc.boolean(), fc.anything())),
+        rules: fc.dictionary(
+          fc.oneof(fc.constantFrom(...RULE_IDS), fc.string()),
+          fc.oneof(fc.boolean(), fc.anything()),
+        ),
         exemptions: fc.array(
           fc.record({
             rule: fc.oneof(fc.constantFrom(...RULE_IDS), fc.string()),
@@ -133,18 +150,25 @@ describe('policy parser', () => {
       },
       { requiredKeys: [] },
     );
-    fc.assert(fc.property(shaped, (raw) => onlyEdsErrors(() => parsePolicy(raw))), RUNS);
+    fc.assert(
+      fc.property(shaped, (raw) => onlyEdsErrors(() => parsePolicy(raw))),
+      RUNS,
+    );
   });
 });
 
 describe('annotation parser', () => {
   it('never throws anything but EdsError', () => {
-    const entry = fc.tuple(fc.oneof(fc.constantFrom(...RULE_IDS), fc.string()), fc.string(), fc.string()).map(
-      ([rule, reason, expires]) => `${rule} reason=${reason} expires=${expires}`,
-    );
+    const entry = fc
+      .tuple(fc.oneof(fc.constantFrom(...RULE_IDS), fc.string()), fc.string(), fc.string())
+      .map(([rule, reason, expires]) => `${rule} reason=${reason} expires=${expires}`);
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(entry).map((entries) => entries.join(', '))), (value) =>
-        onlyEdsErrors(() => parseExemptAnnotation(value)),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(entry).map((entries) => entries.join(', ')),
+        ),
+        (value) => onlyEdsErrors(() => parseExemptAnnotation(value)),
       ),
       RUNS,
     );
@@ -154,13 +178,24 @@ describe('annotation parser', () => {
 describe('manifest loader and rules', () => {
   it('loadManifests never throws anything but EdsError on arbitrary text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => onlyEdsErrors(() => loadManifests(text, 'fuzz.yaml'))),
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) =>
+        onlyEdsErrors(() => loadManifests(text, 'fuzz.yaml')),
+      ),
       RUNS,
     );
   });
 
   it('loads what YAML can express without crashing, and every rule survives odd shapes', () => {
-    const kinds = fc.constantFrom('Pod', 'Deployment', 'CronJob', 'Service', 'Ingress', 'ConfigMap', 'ClusterRole', 'RoleBinding');
+    const kinds = fc.constantFrom(
+      'Pod',
+      'Deployment',
+      'CronJob',
+      'Service',
+      'Ingress',
+      'ConfigMap',
+      'ClusterRole',
+      'RoleBinding',
+    );
     const objectish = fc.record({
       apiVersion: fc.constantFrom('v1', 'apps/v1', 'batch/v1', 'extensions/v1beta1'),
       kind: kinds,
@@ -197,7 +232,10 @@ describe('manifest loader and rules', () => {
         name: fc.string(),
         image: fc.oneof(fc.string(), fc.anything()),
         ports: fc.anything(),
-        env: fc.oneof(fc.array(fc.record({ name: fc.string(), value: fc.oneof(fc.string(), fc.anything()) })), fc.anything()),
+        env: fc.oneof(
+          fc.array(fc.record({ name: fc.string(), value: fc.oneof(fc.string(), fc.anything()) })),
+          fc.anything(),
+        ),
         securityContext: fc.anything({ maxDepth: 3 }),
         resources: fc.anything({ maxDepth: 3 }),
         livenessProbe: fc.anything({ maxDepth: 3 }),
@@ -206,12 +244,25 @@ describe('manifest loader and rules', () => {
       { requiredKeys: [] },
     );
     fc.assert(
-      fc.property(fc.array(container, { maxLength: 3 }), fc.anything({ maxDepth: 2 }), (containers, volumes) => {
-        const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers, initContainers: containers, volumes } };
-        return onlyEdsErrors(() =>
-          checkManifests([manifestFromObject(pod, 'p.yaml')], { environment: 'prod', tier: 'PROD', now: NOW }),
-        );
-      }),
+      fc.property(
+        fc.array(container, { maxLength: 3 }),
+        fc.anything({ maxDepth: 2 }),
+        (containers, volumes) => {
+          const pod = {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: { name: 'p' },
+            spec: { containers, initContainers: containers, volumes },
+          };
+          return onlyEdsErrors(() =>
+            checkManifests([manifestFromObject(pod, 'p.yaml')], {
+              environment: 'prod',
+              tier: 'PROD',
+              now: NOW,
+            }),
+          );
+        },
+      ),
       RUNS,
     );
   });

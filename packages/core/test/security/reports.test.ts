@@ -17,6 +17,7 @@ import {
   toMarkdown,
   toSarif,
   type SecurityCheckResult,
+  listChecks,
 } from '../../src/security/index.js';
 import { fixture, NOW } from './helpers.js';
 import { descendants, parseXml } from './xml-parse.js';
@@ -70,20 +71,30 @@ spec:
 `;
 
 function mixedResult(): SecurityCheckResult {
-  const policy = parsePolicyOrThrow({ parameters: { allowedRegistries: ['registry.example.com'] } }, { file: 'eds.yaml' });
+  const policy = parsePolicyOrThrow(
+    { parameters: { allowedRegistries: ['registry.example.com'] } },
+    { file: 'eds.yaml' },
+  );
   const { documents } = loadManifests(BAD_MANIFESTS, 'rendered/prod/all.yaml');
   const manifests = checkManifests(documents, { policy, environment: 'prod', tier: 'PROD', now: NOW });
   const trivy = parseVulnerabilityReport(readFileSync(fixture('reports', 'trivy-alpine.json'), 'utf8'), {
     file: 'reports/trivy.json',
   });
-  return combineResults(manifests, gateVulnerabilities([trivy], { policy, environment: 'prod', tier: 'PROD', now: NOW }));
+  return combineResults(
+    manifests,
+    gateVulnerabilities([trivy], { policy, environment: 'prod', tier: 'PROD', now: NOW }),
+  );
 }
 
 function sarifValidator() {
-  const schema = JSON.parse(readFileSync(fixture('sarif-schema', 'sarif-schema-2.1.0.json'), 'utf8')) as object;
+  const schema = JSON.parse(
+    readFileSync(fixture('sarif-schema', 'sarif-schema-2.1.0.json'), 'utf8'),
+  ) as object;
   // See fixtures/sarif-schema/SOURCE.md: the upstream schema fails its own meta-schema and uses a PCRE `(?i)`.
   const regExp = (pattern: string, flags?: string): RegExp =>
-    pattern.startsWith('^(?i)') ? new RegExp(`^${pattern.slice(5)}`, `${flags ?? ''}i`) : new RegExp(pattern, flags);
+    pattern.startsWith('^(?i)')
+      ? new RegExp(`^${pattern.slice(5)}`, `${flags ?? ''}i`)
+      : new RegExp(pattern, flags);
   regExp.code = 'new RegExp';
   const ajv = new Ajv2020({ allErrors: true, strict: false, validateSchema: false, code: { regExp } });
   addFormats(ajv);
@@ -94,7 +105,19 @@ interface SarifLog {
   $schema: string;
   version: string;
   runs: {
-    tool: { driver: { name: string; version: string; informationUri: string; rules: { id: string; shortDescription: { text: string }; help: { text: string }; properties: Record<string, unknown> }[] } };
+    tool: {
+      driver: {
+        name: string;
+        version: string;
+        informationUri: string;
+        rules: {
+          id: string;
+          shortDescription: { text: string };
+          help: { text: string };
+          properties: Record<string, unknown>;
+        }[];
+      };
+    };
     results: {
       ruleId: string;
       ruleIndex: number;
@@ -122,7 +145,8 @@ describe('SARIF report', () => {
   it('the schema check is real: it rejects a broken log', () => {
     const validate = sarifValidator();
     const broken = structuredClone(log);
-    (broken.runs[0]!.results[0]!.locations[0]!.physicalLocation.region as { startLine: number }).startLine = 0;
+    (broken.runs[0]!.results[0]!.locations[0]!.physicalLocation.region as { startLine: number }).startLine =
+      0;
     expect(validate(broken)).toBe(false);
     expect(validate({ ...log, version: '2.0.0' })).toBe(false);
   });
@@ -131,7 +155,11 @@ describe('SARIF report', () => {
     expect(log.$schema).toMatch(/sarif-schema-2\.1\.0\.json$/);
     expect(log.version).toBe('2.1.0');
     const run = log.runs[0]!;
-    expect(run.tool.driver).toMatchObject({ name: 'EDS', version: expect.any(String), informationUri: expect.stringMatching(/^https:/) });
+    expect(run.tool.driver).toMatchObject({
+      name: 'EDS',
+      version: expect.any(String),
+      informationUri: expect.stringMatching(/^https:/),
+    });
     const ruleIds = run.tool.driver.rules.map((r) => r.id);
     expect(ruleIds).toEqual(expect.arrayContaining(RULES.map((r) => r.id)));
     expect(ruleIds).toContain('CVE-2024-45490');
@@ -184,7 +212,11 @@ describe('JUnit report', () => {
   it('has one test case per rule and resource checked', () => {
     const keys = cases.map((c) => `${c.attributes.classname}|${c.attributes.name}`);
     expect(new Set(keys).size).toBe(keys.length);
-    const manifestChecks = new Set(result.checks.filter((c) => c.category === 'manifest').map((c) => `${c.ruleId}|${c.resource}`));
+    const manifestChecks = new Set(
+      listChecks(result)
+        .filter((c) => c.category === 'manifest')
+        .map((c) => `${c.ruleId}|${c.resource}`),
+    );
     for (const key of manifestChecks) {
       const [ruleId, resource] = key.split('|');
       expect(keys).toContain(`eds.security.${ruleId}|${resource}`);
@@ -193,12 +225,16 @@ describe('JUnit report', () => {
 
   it('fails exactly the blocking cases, skips exempted ones, escapes text', () => {
     const failing = new Set(
-      cases.filter((c) => c.children.some((child) => child.name === 'failure')).map((c) => `${c.attributes.classname}|${c.attributes.name}`),
+      cases
+        .filter((c) => c.children.some((child) => child.name === 'failure'))
+        .map((c) => `${c.attributes.classname}|${c.attributes.name}`),
     );
     const blocking = new Set(result.decision.blocking.map((f) => `eds.security.${f.ruleId}|${f.resource}`));
     expect(failing).toEqual(blocking);
     const hostNetwork = cases.find(
-      (c) => c.attributes.classname === 'eds.security.host-network' && c.attributes.name === 'DaemonSet/shop/node-agent',
+      (c) =>
+        c.attributes.classname === 'eds.security.host-network' &&
+        c.attributes.name === 'DaemonSet/shop/node-agent',
     );
     const skippedChild = hostNetwork?.children.find((c) => c.name === 'skipped');
     expect(skippedChild?.attributes.message).toBe('exempted (annotation): needs <node> & "host" IPs');
@@ -219,9 +255,13 @@ describe('Markdown compliance report', () => {
     expect(markdown).toContain('# EDS security check: prod (PROD)');
     expect(markdown).toContain('**Decision: BLOCKED**');
     expect(markdown).toContain('## What was checked');
-    expect(markdown).toMatch(/\| `privileged-container` \| critical \| Container runs privileged \| \d+ \| 1 \| 0 \|/);
+    expect(markdown).toMatch(
+      /\| `privileged-container` \| critical \| Container runs privileged \| \d+ \| 1 \| 0 \|/,
+    );
     expect(markdown).toMatch(/## Failed: blocking \(\d+\)/);
-    expect(markdown).toContain('| critical | `privileged-container` | Deployment/shop/api | rendered/prod/all.yaml:18');
+    expect(markdown).toContain(
+      '| critical | `privileged-container` | Deployment/shop/api | rendered/prod/all.yaml:18',
+    );
     expect(markdown).toContain('## Exempted (1)');
     expect(markdown).toContain('| host-network | DaemonSet/shop/node-agent |');
     expect(markdown).toContain('| annotation | needs &lt;node&gt; &amp; "host" IPs | never |');
@@ -230,7 +270,10 @@ describe('Markdown compliance report', () => {
   });
 
   it('reports a pass for the compliant application', () => {
-    const { documents } = loadManifests(readFileSync(fixture('manifests', 'compliant-hello.yaml'), 'utf8'), 'hello.yaml');
+    const { documents } = loadManifests(
+      readFileSync(fixture('manifests', 'compliant-hello.yaml'), 'utf8'),
+      'hello.yaml',
+    );
     const passed = toMarkdown(checkManifests(documents, { environment: 'prod', tier: 'PROD', now: NOW }));
     expect(passed).toContain('**Decision: PASSED**');
     expect(passed).toContain('## Failed: blocking (0)');
@@ -242,7 +285,13 @@ describe('secrets never reach a report in full', () => {
     const result = mixedResult();
     const secretFinding = result.findings.find((f) => f.ruleId === 'secret-literal');
     expect(secretFinding?.message).toContain('ghp_****');
-    const outputs = [toSarif(result), toJUnit(result), toMarkdown(result), JSON.stringify(toAuditSummary(result)), JSON.stringify(result)];
+    const outputs = [
+      toSarif(result),
+      toJUnit(result),
+      toMarkdown(result),
+      JSON.stringify(toAuditSummary(result)),
+      JSON.stringify(result),
+    ];
     for (const output of outputs) {
       expect(output).not.toContain(GITHUB_TOKEN);
       expect(output).not.toContain(GITHUB_TOKEN.slice(4, 20));
@@ -271,10 +320,18 @@ describe('audit summary', () => {
     const counted = Object.values(audit.countsBySeverity).reduce((a, b) => a + b, 0);
     expect(counted + audit.exemptedCount).toBe(result.findings.length);
     expect(audit.exemptedCount).toBe(1);
-    expect(audit.decision).toMatchObject({ blocked: true, threshold: 'medium', vulnerabilityThreshold: 'high' });
+    expect(audit.decision).toMatchObject({
+      blocked: true,
+      threshold: 'medium',
+      vulnerabilityThreshold: 'high',
+    });
     expect(audit.decision.blockingCount).toBe(result.decision.blocking.length);
-    expect(audit.decision.blocking[0]).toEqual(expect.objectContaining({ ruleId: expect.any(String), file: expect.any(String) }));
-    expect(audit.exemptionsUsed).toEqual([expect.objectContaining({ ruleId: 'host-network', source: 'annotation' })]);
+    expect(audit.decision.blocking[0]).toEqual(
+      expect.objectContaining({ ruleId: expect.any(String), file: expect.any(String) }),
+    );
+    expect(audit.exemptionsUsed).toEqual([
+      expect.objectContaining({ ruleId: 'host-network', source: 'annotation' }),
+    ]);
     expect(JSON.parse(JSON.stringify(audit))).toEqual(audit);
   });
 });

@@ -57,10 +57,22 @@ describe('Grype JSON', () => {
     expect(grype.format).toBe('grype');
     expect(grype.tool).toEqual({ name: 'Grype', version: '0.79.0' });
     const byId = new Map(grype.vulnerabilities.map((v) => [v.id, v]));
-    expect(byId.get('CVE-2011-3374')).toMatchObject({ severity: 'low', rawSeverity: 'Negligible', fix: 'none' });
+    expect(byId.get('CVE-2011-3374')).toMatchObject({
+      severity: 'low',
+      rawSeverity: 'Negligible',
+      fix: 'none',
+    });
     expect(byId.get('CVE-2024-28757')).toMatchObject({ severity: 'unknown', fix: 'unknown' });
-    expect(byId.get('CVE-2023-45853')).toMatchObject({ severity: 'critical', fix: 'none', package: 'zlib1g' });
-    expect(byId.get('CVE-2024-2961')).toMatchObject({ severity: 'high', fix: 'available', fixedVersion: '2.36-9+deb12u7' });
+    expect(byId.get('CVE-2023-45853')).toMatchObject({
+      severity: 'critical',
+      fix: 'none',
+      package: 'zlib1g',
+    });
+    expect(byId.get('CVE-2024-2961')).toMatchObject({
+      severity: 'high',
+      fix: 'available',
+      fixedVersion: '2.36-9+deb12u7',
+    });
     expect(byId.get('CVE-2024-2961')?.target).toBe('registry.example.com/hello/worker:2.3.0');
   });
 });
@@ -88,8 +100,12 @@ describe('SARIF 2.1.0', () => {
 
   it('honours an explicit format and rejects a mismatch', () => {
     const text = readFileSync(fixture('reports', 'trivy-alpine.json'), 'utf8');
-    expect(parseVulnerabilityReport(text, { file: 'x.json', format: 'trivy' }).vulnerabilities).toHaveLength(7);
-    expect(() => parseVulnerabilityReport(text, { file: 'x.json', format: 'grype' })).toThrow(/not a valid Grype JSON report/);
+    expect(parseVulnerabilityReport(text, { file: 'x.json', format: 'trivy' }).vulnerabilities).toHaveLength(
+      7,
+    );
+    expect(() => parseVulnerabilityReport(text, { file: 'x.json', format: 'grype' })).toThrow(
+      /not a valid Grype JSON report/,
+    );
   });
 });
 
@@ -116,12 +132,17 @@ describe('bad reports fail closed', () => {
   });
 
   it('never lets the gate pass when one report among good ones is bad', async () => {
-    const paths = [fixture('reports', 'trivy-clean.json'), fixture('reports', 'trivy-truncated.json.partial')];
+    const paths = [
+      fixture('reports', 'trivy-clean.json'),
+      fixture('reports', 'trivy-truncated.json.partial'),
+    ];
     await expect(loadVulnerabilityReports(paths)).rejects.toThrow(ValidationError);
   });
 
   it('names a missing file', async () => {
-    await expect(loadVulnerabilityReport(fixture('reports', 'nope.json'))).rejects.toThrow(/cannot read vulnerability report/);
+    await expect(loadVulnerabilityReport(fixture('reports', 'nope.json'))).rejects.toThrow(
+      /cannot read vulnerability report/,
+    );
   });
 });
 
@@ -132,7 +153,12 @@ describe('the vulnerability gate', () => {
   it('applies thresholds per tier (DEV critical, STAGING high, PROD high by default)', () => {
     expect(blockingIds(gate([trivy], 'DEV'))).toEqual(['CVE-2024-45490']);
     // The unrated advisory counts as high (fail closed) from STAGING on.
-    expect(blockingIds(gate([trivy], 'STAGING'))).toEqual(['CVE-2024-37890', 'CVE-2024-45490', 'CVE-2024-6119', 'GHSA-hypothetical-0001']);
+    expect(blockingIds(gate([trivy], 'STAGING'))).toEqual([
+      'CVE-2024-37890',
+      'CVE-2024-45490',
+      'CVE-2024-6119',
+      'GHSA-hypothetical-0001',
+    ]);
     const prod = gate([trivy], 'PROD');
     expect(prod.decision.vulnerabilityThreshold).toBe('high');
     expect(prod.decision.blocking.some((f) => f.ruleId === 'CVE-2024-2511')).toBe(false);
@@ -140,7 +166,9 @@ describe('the vulnerability gate', () => {
   });
 
   it('uses the policy threshold and the configurable severity of UNKNOWN', () => {
-    const policy = parsePolicyOrThrow({ vulnerabilities: { thresholds: { PROD: 'medium' }, unknownSeverity: 'low' } });
+    const policy = parsePolicyOrThrow({
+      vulnerabilities: { thresholds: { PROD: 'medium' }, unknownSeverity: 'low' },
+    });
     const ids = blockingIds(gate([trivy], 'PROD', policy));
     expect(ids).toContain('CVE-2024-2511');
     expect(ids).not.toContain('GHSA-hypothetical-0001');
@@ -158,17 +186,32 @@ describe('the vulnerability gate', () => {
   });
 
   it('ignores listed vulnerabilities until their expiry, then reports the expired entry', () => {
-    const policy = parsePolicyOrThrow({
-      vulnerabilities: {
-        ignore: [
-          { id: 'CVE-2023-45853', package: 'zlib1g', reason: 'MiniZip is not built into zlib1g', expires: '2025-12-31' },
-          { id: 'cve-2024-2961', reason: 'iconv with ISO-2022-CN-EXT is never used', expires: '2025-01-31' },
-        ],
+    const policy = parsePolicyOrThrow(
+      {
+        vulnerabilities: {
+          ignore: [
+            {
+              id: 'CVE-2023-45853',
+              package: 'zlib1g',
+              reason: 'MiniZip is not built into zlib1g',
+              expires: '2025-12-31',
+            },
+            {
+              id: 'cve-2024-2961',
+              reason: 'iconv with ISO-2022-CN-EXT is never used',
+              expires: '2025-01-31',
+            },
+          ],
+        },
       },
-    }, { file: 'eds.yaml' });
+      { file: 'eds.yaml' },
+    );
     const result = gate([grype], 'PROD', policy);
     const zlib = result.findings.find((f) => f.ruleId === 'CVE-2023-45853');
-    expect(zlib?.exemption).toMatchObject({ source: 'ignore-list', reason: 'MiniZip is not built into zlib1g' });
+    expect(zlib?.exemption).toMatchObject({
+      source: 'ignore-list',
+      reason: 'MiniZip is not built into zlib1g',
+    });
     expect(zlib?.blocking).toBe(false);
     const libc = result.findings.find((f) => f.ruleId === 'CVE-2024-2961');
     expect(libc?.blocking).toBe(true);
@@ -187,7 +230,12 @@ describe('the vulnerability gate', () => {
 describe('one check for manifests and reports', () => {
   it('blocks with exit 3, printing each blocking finding with its location and remediation', () => {
     const result = runSecurityCheck({
-      documents: [manifestFromObject(deployment((_p, c) => (c.image = 'registry.example.com/hello/web:1.0.0')), 'out/prod.yaml')],
+      documents: [
+        manifestFromObject(
+          deployment((_p, c) => (c.image = 'registry.example.com/hello/web:1.0.0')),
+          'out/prod.yaml',
+        ),
+      ],
       reports: [report('trivy-alpine.json')],
       environment: 'prod',
       tier: 'PROD',

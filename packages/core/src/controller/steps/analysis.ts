@@ -60,7 +60,7 @@ export function analysisKind(session: DeploymentSession): StepKind {
         ...(stable ? { stableVersion: stable } : {}),
         metrics: session.deps.target.metrics,
         signal: ctx.signal,
-        previous: (existing?.measurements ?? []),
+        previous: existing?.measurements ?? [],
         startedAt: Date.parse(startedAt),
         onMeasurement: (m) => {
           ctx.log(`${m.metric}: ${m.phase} — ${m.message}`);

@@ -25,14 +25,22 @@ const TOKEN_FORMATS: readonly TokenFormat[] = [
   { kind: 'GitLab token', pattern: /\b(gl(?:pat|dt|rt|cbt|ptt)-[A-Za-z0-9_-]{20,})/, prefixLength: 6 },
   { kind: 'AWS access key id', pattern: /\b((?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16})\b/, prefixLength: 4 },
   { kind: 'Slack token', pattern: /\b(xox[abposr]-[A-Za-z0-9-]{10,})/, prefixLength: 5 },
-  { kind: 'Slack webhook', pattern: /(https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]{20,})/, prefixLength: 31 },
+  {
+    kind: 'Slack webhook',
+    pattern: /(https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]{20,})/,
+    prefixLength: 31,
+  },
   {
     kind: 'private key',
     pattern: /(-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----)/,
     prefixLength: 0,
     markerOnly: true,
   },
-  { kind: 'JSON Web Token', pattern: /\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})/, prefixLength: 3 },
+  {
+    kind: 'JSON Web Token',
+    pattern: /\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})/,
+    prefixLength: 3,
+  },
   { kind: 'Google API key', pattern: /\b(AIza[0-9A-Za-z_-]{35})/, prefixLength: 4 },
   { kind: 'Stripe secret key', pattern: /\b((?:sk|rk)_live_[0-9a-zA-Z]{24,})/, prefixLength: 8 },
   { kind: 'npm token', pattern: /\b(npm_[A-Za-z0-9]{36})\b/, prefixLength: 4 },
@@ -52,7 +60,10 @@ export function findSecret(value: string, name?: string): SecretMatch | undefine
   for (const format of TOKEN_FORMATS) {
     const match = format.pattern.exec(value);
     if (match?.[1]) {
-      return { kind: format.kind, masked: format.markerOnly ? `${match[1]}****` : mask(match[1], format.prefixLength) };
+      return {
+        kind: format.kind,
+        masked: format.markerOnly ? `${match[1]}****` : mask(match[1], format.prefixLength),
+      };
     }
   }
   const credentials = URL_CREDENTIALS.exec(value);

@@ -1,5 +1,9 @@
 import { InternalError, isEdsError } from '../../errors/index.js';
-import { EXEMPT_ANNOTATION, parseExemptAnnotation, type AnnotationExemption } from '../exemptions/annotation.js';
+import {
+  EXEMPT_ANNOTATION,
+  parseExemptAnnotation,
+  type AnnotationExemption,
+} from '../exemptions/annotation.js';
 import { kubernetesShapeProblem, type ManifestDocument } from '../manifests/document.js';
 import { objectAt, stringAt, type JsonObject } from '../manifests/objects.js';
 import { containersOf, podSpecOf, WORKLOAD_KINDS } from '../manifests/pod-specs.js';
@@ -38,14 +42,22 @@ export interface CheckManifestsOptions {
 const ANNOTATION_PATH = ['metadata', 'annotations', EXEMPT_ANNOTATION] as const;
 
 /** Run every enabled rule over the documents and decide whether the deployment may go ahead. */
-export function checkManifests(docs: readonly ManifestDocument[], options: CheckManifestsOptions): SecurityCheckResult {
+export function checkManifests(
+  docs: readonly ManifestDocument[],
+  options: CheckManifestsOptions,
+): SecurityCheckResult {
   const policy = resolvePolicy(options.policy, options.tier);
   const now = options.now ?? new Date();
   const notes: SecurityNote[] = [...(options.notes ?? [])];
   const kubernetesDocs: ManifestDocument[] = [];
   for (const doc of docs) {
     const problem = kubernetesShapeProblem(doc.object);
-    if (problem) notes.push({ file: doc.file, documentIndex: doc.index, message: `skipped document ${doc.index}: ${problem}` });
+    if (problem)
+      notes.push({
+        file: doc.file,
+        documentIndex: doc.index,
+        message: `skipped document ${doc.index}: ${problem}`,
+      });
     else kubernetesDocs.push(doc);
   }
   const engine = new ManifestEngine(policy, now, kubernetesDocs);
@@ -83,7 +95,10 @@ class ManifestEngine {
   private readonly rules: readonly RuleDefinition[];
   private readonly workloadKinds = new Set(WORKLOAD_KINDS);
   /** Rules that apply to each kind, and their ids (shared by every CheckedResource of that kind). */
-  private readonly rulesByKind = new Map<string, { rules: readonly RuleDefinition[]; ids: readonly string[] }>();
+  private readonly rulesByKind = new Map<
+    string,
+    { rules: readonly RuleDefinition[]; ids: readonly string[] }
+  >();
   private readonly context: Pick<RuleContext, 'params' | 'index'>;
 
   constructor(
@@ -117,13 +132,21 @@ class ManifestEngine {
         this.findings.push(this.toFinding(rule, hit, doc, resource, resourceName, annotations));
       }
     }
-    this.checked.push({ category: 'manifest', resource: resourceName, location: docLocation, ruleIds: applicable.ids });
+    this.checked.push({
+      category: 'manifest',
+      resource: resourceName,
+      location: docLocation,
+      ruleIds: applicable.ids,
+    });
   }
 
   /** Expired policy exemptions: one finding each, at the exemption in the policy file. */
   reportExpiredExemptions(): void {
     for (const exemption of this.ledger.expired) {
-      const location: FindingLocation = { file: exemption.origin.file ?? 'eds.yaml', path: exemption.origin.segments };
+      const location: FindingLocation = {
+        file: exemption.origin.file ?? 'eds.yaml',
+        path: exemption.origin.segments,
+      };
       this.pushEngineFinding('exemption-expired', {
         message: `exemption ${exemption.origin.path} for ${exemption.rule} on ${describeResource(exemption.resource)} expired on ${exemption.expires}; it no longer applies`,
         resource: describeResource(exemption.resource),
@@ -174,7 +197,12 @@ class ManifestEngine {
   ): Finding {
     const severity = this.policy.rules[rule.id]?.severity ?? rule.severity;
     let message = hit.message;
-    const location: FindingLocation = { file: doc.file, documentIndex: doc.index, path: hit.path, line: doc.lineOf(hit.path) };
+    const location: FindingLocation = {
+      file: doc.file,
+      documentIndex: doc.index,
+      path: hit.path,
+      line: doc.lineOf(hit.path),
+    };
     const finding: Finding = {
       ruleId: rule.id,
       category: 'manifest',
@@ -187,7 +215,9 @@ class ManifestEngine {
       blocking: false,
     };
     if (hit.container !== undefined) finding.container = hit.container;
-    const exemption = rule.exemptible ? this.exemptionFor(rule.id, resource, resourceName, doc, annotations) : undefined;
+    const exemption = rule.exemptible
+      ? this.exemptionFor(rule.id, resource, resourceName, doc, annotations)
+      : undefined;
     if (exemption) {
       finding.exemption = exemption;
     } else {
@@ -213,9 +243,19 @@ class ManifestEngine {
       (entry) => entry.ruleId === ruleId && entry.reason !== undefined && !isExpired(entry.expires, this.now),
     );
     if (!fromAnnotation?.reason) return undefined;
-    const use: ExemptionUse = { source: 'annotation', ruleId, resource: resourceName, reason: fromAnnotation.reason };
+    const use: ExemptionUse = {
+      source: 'annotation',
+      ruleId,
+      resource: resourceName,
+      reason: fromAnnotation.reason,
+    };
     if (fromAnnotation.expires !== undefined) use.expires = fromAnnotation.expires;
-    use.location = { file: doc.file, documentIndex: doc.index, path: ANNOTATION_PATH, line: doc.lineOf(ANNOTATION_PATH) };
+    use.location = {
+      file: doc.file,
+      documentIndex: doc.index,
+      path: ANNOTATION_PATH,
+      line: doc.lineOf(ANNOTATION_PATH),
+    };
     return this.remember(use);
   }
 
@@ -240,7 +280,12 @@ class ManifestEngine {
       path: `document ${doc.index} (${resourceName}) metadata.annotations["${EXEMPT_ANNOTATION}"]`,
       line,
     });
-    const location: FindingLocation = { file: doc.file, documentIndex: doc.index, path: ANNOTATION_PATH, line };
+    const location: FindingLocation = {
+      file: doc.file,
+      documentIndex: doc.index,
+      path: ANNOTATION_PATH,
+      line,
+    };
     for (const entry of entries) {
       if (entry.reason === undefined) {
         this.pushEngineFinding('exemption-without-reason', {
@@ -277,6 +322,11 @@ class ManifestEngine {
       blocking: atLeast(severity, this.policy.threshold),
       ...fields,
     });
-    this.checked.push({ category: fields.category, resource: fields.resource, location: fields.location, ruleIds: [ruleId] });
+    this.checked.push({
+      category: fields.category,
+      resource: fields.resource,
+      location: fields.location,
+      ruleIds: [ruleId],
+    });
   }
 }

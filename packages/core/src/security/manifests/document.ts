@@ -30,7 +30,11 @@ export function loadManifests(text: string, file: string): LoadedManifests {
   try {
     parsed = Array.from(parseAllDocuments(text, { lineCounter, prettyErrors: false }));
   } catch (error) {
-    throw new ValidationError(`cannot parse YAML: ${messageOf(error)}`, { file, code: 'MANIFEST_YAML', cause: error });
+    throw new ValidationError(`cannot parse YAML: ${messageOf(error)}`, {
+      file,
+      code: 'MANIFEST_YAML',
+      cause: error,
+    });
   }
   const documents: ManifestDocument[] = [];
   const notes: SecurityNote[] = [];
@@ -75,7 +79,10 @@ export async function loadManifestFiles(paths: readonly string[]): Promise<Loade
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      throw new ValidationError(`cannot read manifest: ${messageOf(error)}`, { file: path, code: 'MANIFEST_READ' });
+      throw new ValidationError(`cannot read manifest: ${messageOf(error)}`, {
+        file: path,
+        code: 'MANIFEST_READ',
+      });
     }
     const loaded = loadManifests(text, path);
     documents.push(...loaded.documents);
@@ -95,7 +102,8 @@ export function kubernetesShapeProblem(object: unknown): string | undefined {
     return 'not a mapping, so not a Kubernetes object';
   }
   const record = object as Record<string, unknown>;
-  if (typeof record.apiVersion !== 'string' || record.apiVersion === '') return 'no apiVersion, not a Kubernetes object';
+  if (typeof record.apiVersion !== 'string' || record.apiVersion === '')
+    return 'no apiVersion, not a Kubernetes object';
   if (typeof record.kind !== 'string' || record.kind === '') return 'no kind, not a Kubernetes object';
   return undefined;
 }

@@ -28,7 +28,8 @@ export function parseImageReference(image: string): ImageReference {
   }
   const firstSlash = rest.indexOf('/');
   const first = firstSlash >= 0 ? rest.slice(0, firstSlash) : '';
-  const hasRegistry = firstSlash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const hasRegistry =
+    firstSlash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
   const registry = hasRegistry ? normaliseRegistry(first) : 'docker.io';
   let repository = hasRegistry ? rest.slice(firstSlash + 1) : rest;
   if (registry === 'docker.io' && !repository.includes('/')) repository = `library/${repository}`;

@@ -55,7 +55,10 @@ export function podSpecOf(doc: ManifestDocument): PodSpecRef | undefined {
 const CONTAINER_TYPES: readonly ContainerType[] = ['containers', 'initContainers', 'ephemeralContainers'];
 
 /** Every container of a pod spec, init and ephemeral ones included, each with its YAML path. */
-export function containersOf(pod: PodSpecRef, types: readonly ContainerType[] = CONTAINER_TYPES): ContainerRef[] {
+export function containersOf(
+  pod: PodSpecRef,
+  types: readonly ContainerType[] = CONTAINER_TYPES,
+): ContainerRef[] {
   const out: ContainerRef[] = [];
   for (const type of types) {
     arrayAt(pod.spec, type).forEach((container, index) => {

@@ -15,7 +15,9 @@ export function lineOfPath(
   for (const segment of path) {
     if (isAlias(node)) node = node.resolve(doc);
     if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      const pair = node.items.find(
+        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+      );
       if (!pair) break;
       offset = nodeStart(pair.key) ?? offset;
       node = pair.value;

@@ -6,7 +6,11 @@ import { formatPath, sourceOfPolicy } from './parse.js';
 import type { Exemption, Policy, VulnerabilityIgnore } from './schema.js';
 
 /** Blocking thresholds when the policy says nothing: strict where it matters. */
-export const DEFAULT_THRESHOLDS: Readonly<Record<Tier, Severity>> = { DEV: 'critical', STAGING: 'high', PROD: 'medium' };
+export const DEFAULT_THRESHOLDS: Readonly<Record<Tier, Severity>> = {
+  DEV: 'critical',
+  STAGING: 'high',
+  PROD: 'medium',
+};
 /** Vulnerability thresholds: a medium CVE is common and rarely exploitable in context, so PROD blocks from high. */
 export const DEFAULT_VULNERABILITY_THRESHOLDS: Readonly<Record<Tier, Severity>> = {
   DEV: 'critical',
@@ -49,7 +53,8 @@ export interface EffectivePolicy {
  * ignore lists accumulate.
  */
 export function resolvePolicy(layers: Policy | readonly Policy[] | undefined, tier: Tier): EffectivePolicy {
-  const list: readonly Policy[] = layers === undefined ? [] : Array.isArray(layers) ? layers : [layers as Policy];
+  const list: readonly Policy[] =
+    layers === undefined ? [] : Array.isArray(layers) ? layers : [layers as Policy];
   const effective: EffectivePolicy = {
     tier,
     threshold: DEFAULT_THRESHOLDS[tier],
@@ -77,7 +82,10 @@ function applyLayer(effective: EffectivePolicy, layer: Policy, tier: Tier): void
   const source = sourceOfPolicy(layer);
   const prefix = source?.pathPrefix ?? 'policy';
   const origin = (path: readonly PropertyKey[]): PolicyOrigin => {
-    const segments = [...prefix.split('.').filter(Boolean), ...path.map((p) => (typeof p === 'number' ? p : String(p)))];
+    const segments = [
+      ...prefix.split('.').filter(Boolean),
+      ...path.map((p) => (typeof p === 'number' ? p : String(p))),
+    ];
     const at: PolicyOrigin = { path: formatPath(prefix, path), segments };
     if (source?.file !== undefined) at.file = source.file;
     return at;
@@ -98,9 +106,11 @@ function applyLayer(effective: EffectivePolicy, layer: Policy, tier: Tier): void
   const parameters = layer.parameters;
   if (parameters?.allowedRegistries) effective.parameters.allowedRegistries = parameters.allowedRegistries;
   if (parameters?.requireDigest !== undefined) effective.parameters.requireDigest = parameters.requireDigest;
-  if (parameters?.allowedCapabilities) effective.parameters.allowedCapabilities = parameters.allowedCapabilities;
+  if (parameters?.allowedCapabilities)
+    effective.parameters.allowedCapabilities = parameters.allowedCapabilities;
   (layer.exemptions ?? []).forEach((exemption, index) => {
-    if (!isKnownRuleId(exemption.rule)) throw unknownRuleError(exemption.rule, origin(['exemptions', index, 'rule']));
+    if (!isKnownRuleId(exemption.rule))
+      throw unknownRuleError(exemption.rule, origin(['exemptions', index, 'rule']));
     effective.exemptions.push({ ...exemption, origin: origin(['exemptions', index]) });
   });
   const vulns = layer.vulnerabilities;
@@ -112,7 +122,10 @@ function applyLayer(effective: EffectivePolicy, layer: Policy, tier: Tier): void
     if (vulns.unknownSeverity) effective.vulnerabilities.unknownSeverity = vulns.unknownSeverity;
     if (vulns.reports) effective.vulnerabilities.reports = vulns.reports;
     (vulns.ignore ?? []).forEach((entry, index) =>
-      effective.vulnerabilities.ignore.push({ ...entry, origin: origin(['vulnerabilities', 'ignore', index]) }),
+      effective.vulnerabilities.ignore.push({
+        ...entry,
+        origin: origin(['vulnerabilities', 'ignore', index]),
+      }),
     );
   }
 }

@@ -7,7 +7,8 @@ export interface PolicySource {
   pathPrefix: string;
 }
 
-export type PolicyParseResult = { success: true; policy: Policy } | { success: false; errors: ValidationError[] };
+export type PolicyParseResult =
+  { success: true; policy: Policy } | { success: false; errors: ValidationError[] };
 
 // Remembers where each parsed policy came from, so findings about its exemptions can point at the file.
 const sources = new WeakMap<Policy, PolicySource>();
@@ -17,7 +18,10 @@ export function sourceOfPolicy(policy: Policy): PolicySource | undefined {
 }
 
 /** Validate a raw `policy:` object. Never throws: every problem is a ValidationError with its field path. */
-export function parsePolicy(raw: unknown, options: { file?: string; pathPrefix?: string } = {}): PolicyParseResult {
+export function parsePolicy(
+  raw: unknown,
+  options: { file?: string; pathPrefix?: string } = {},
+): PolicyParseResult {
   const source: PolicySource = { pathPrefix: options.pathPrefix ?? 'policy' };
   if (options.file !== undefined) source.file = options.file;
   const result = PolicySchema.safeParse(raw ?? {});
@@ -37,7 +41,10 @@ export function parsePolicy(raw: unknown, options: { file?: string; pathPrefix?:
 }
 
 /** parsePolicy, throwing the first error (with all of them in `details.errors`). */
-export function parsePolicyOrThrow(raw: unknown, options: { file?: string; pathPrefix?: string } = {}): Policy {
+export function parsePolicyOrThrow(
+  raw: unknown,
+  options: { file?: string; pathPrefix?: string } = {},
+): Policy {
   const result = parsePolicy(raw, options);
   if (result.success) return result.policy;
   const [first] = result.errors;

@@ -16,7 +16,9 @@ export const ExpirySchema = z
   .transform((value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value))
   .refine((value) => !Number.isNaN(Date.parse(value)), { message: 'expected a real calendar date' });
 
-const RuleIdSchema = z.string().refine(isKnownRuleId, { error: (issue) => unknownRuleMessage(String(issue.input)) });
+const RuleIdSchema = z
+  .string()
+  .refine(isKnownRuleId, { error: (issue) => unknownRuleMessage(String(issue.input)) });
 
 export const RuleSettingSchema = z.union([
   z.boolean(),

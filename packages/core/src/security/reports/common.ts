@@ -27,12 +27,20 @@ export function yamlPathText(path: readonly (string | number)[] | undefined): st
  * and container. Code scanning uses it to track an alert across commits.
  */
 export function fingerprintOf(finding: Finding): string {
-  const key = [finding.ruleId, finding.resource, yamlPathText(finding.location.path), finding.container ?? ''].join('|');
+  const key = [
+    finding.ruleId,
+    finding.resource,
+    yamlPathText(finding.location.path),
+    finding.container ?? '',
+  ].join('|');
   return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
 /** Repository-relative, forward-slash path of a file, as SARIF and JUnit consumers expect. */
 export function relativeUri(file: string, baseDir: string | undefined): string {
-  const rel = baseDir !== undefined && (file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file)) ? relative(baseDir, file) : file;
+  const rel =
+    baseDir !== undefined && (file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file))
+      ? relative(baseDir, file)
+      : file;
   return rel.split(sep).join('/').replace(/\\/g, '/');
 }

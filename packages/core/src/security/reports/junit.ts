@@ -98,7 +98,10 @@ function toTestCase(check: CheckRecord, findings: readonly Finding[], baseDir: s
     const use = exempted[0]?.exemption;
     testCase.skipped = `exempted (${use?.source ?? 'policy'}): ${use?.reason ?? ''}`;
   }
-  const notes = [...other.map((f) => `not blocking [${f.severity}]: ${describe(f)}`), ...exempted.map((f) => `exempted: ${f.message} (${f.exemption?.reason ?? ''})`)];
+  const notes = [
+    ...other.map((f) => `not blocking [${f.severity}]: ${describe(f)}`),
+    ...exempted.map((f) => `exempted: ${f.message} (${f.exemption?.reason ?? ''})`),
+  ];
   if (notes.length > 0 && testCase.skipped === undefined) testCase.systemOut = notes.join('\n');
   return testCase;
 }
@@ -124,7 +127,9 @@ function renderCase(testCase: TestCase): string {
       `      <failure message="${escapeXml(testCase.failure.message)}" type="${escapeXml(testCase.failure.type)}">${escapeXml(testCase.failure.body)}</failure>`,
     );
   }
-  if (testCase.skipped !== undefined) children.push(`      <skipped message="${escapeXml(testCase.skipped)}"/>`);
-  if (testCase.systemOut !== undefined) children.push(`      <system-out>${escapeXml(testCase.systemOut)}</system-out>`);
+  if (testCase.skipped !== undefined)
+    children.push(`      <skipped message="${escapeXml(testCase.skipped)}"/>`);
+  if (testCase.systemOut !== undefined)
+    children.push(`      <system-out>${escapeXml(testCase.systemOut)}</system-out>`);
   return children.length === 0 ? `${open}/>` : `${open}>\n${children.join('\n')}\n    </testcase>`;
 }

@@ -27,14 +27,20 @@ export function toMarkdown(result: SecurityCheckResult): string {
   );
 
   out.push('## Summary', '', '| Severity | Findings | Blocking | Exempted |', '| --- | ---: | ---: | ---: |');
-  const counts = { all: emptySeverityCounts(), blocking: emptySeverityCounts(), exempted: emptySeverityCounts() };
+  const counts = {
+    all: emptySeverityCounts(),
+    blocking: emptySeverityCounts(),
+    exempted: emptySeverityCounts(),
+  };
   for (const finding of result.findings) {
     counts.all[finding.severity]++;
     if (finding.blocking) counts.blocking[finding.severity]++;
     if (finding.exemption) counts.exempted[finding.severity]++;
   }
   for (const severity of [...SEVERITIES].reverse()) {
-    out.push(`| ${severity} | ${counts.all[severity]} | ${counts.blocking[severity]} | ${counts.exempted[severity]} |`);
+    out.push(
+      `| ${severity} | ${counts.all[severity]} | ${counts.blocking[severity]} | ${counts.exempted[severity]} |`,
+    );
   }
   out.push('');
 
@@ -49,7 +55,10 @@ export function toMarkdown(result: SecurityCheckResult): string {
   out.push(`## Exempted (${exempted.length})`, '');
   if (exempted.length === 0) out.push('None.');
   else {
-    out.push('| Rule | Resource | Finding | Exempted by | Reason | Expires |', '| --- | --- | --- | --- | --- | --- |');
+    out.push(
+      '| Rule | Resource | Finding | Exempted by | Reason | Expires |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
     for (const f of exempted) {
       const use = f.exemption;
       out.push(
@@ -59,7 +68,12 @@ export function toMarkdown(result: SecurityCheckResult): string {
   }
   out.push('');
   if (result.notes.length > 0) {
-    out.push('## Notes', '', ...result.notes.map((note) => `- ${cell(note.file ? `${note.file}: ${note.message}` : note.message)}`), '');
+    out.push(
+      '## Notes',
+      '',
+      ...result.notes.map((note) => `- ${cell(note.file ? `${note.file}: ${note.message}` : note.message)}`),
+      '',
+    );
   }
   return redact(out.join('\n'));
 }
@@ -85,12 +99,19 @@ function checkedSection(result: SecurityCheckResult): string[] {
   for (const id of manifestRules) {
     const rule = getRule(id);
     const entry = perRule.get(id) ?? { passed: 0, failed: 0, exempted: 0 };
-    lines.push(`| \`${id}\` | ${rule.severity} | ${cell(rule.title)} | ${entry.passed} | ${entry.failed} | ${entry.exempted} |`);
+    lines.push(
+      `| \`${id}\` | ${rule.severity} | ${cell(rule.title)} | ${entry.passed} | ${entry.failed} | ${entry.exempted} |`,
+    );
   }
-  const vulnerabilityChecks = checks.filter((c) => c.category === 'vulnerability' && !isKnownRuleId(c.ruleId));
+  const vulnerabilityChecks = checks.filter(
+    (c) => c.category === 'vulnerability' && !isKnownRuleId(c.ruleId),
+  );
   if (vulnerabilityChecks.length > 0) {
     const reports = vulnerabilityChecks.filter((c) => c.ruleId === 'vulnerability-gate');
-    lines.push('', `Vulnerability reports: ${reports.map((c) => `\`${cell(c.resource)}\` (${c.outcome})`).join(', ')}.`);
+    lines.push(
+      '',
+      `Vulnerability reports: ${reports.map((c) => `\`${cell(c.resource)}\` (${c.outcome})`).join(', ')}.`,
+    );
   }
   lines.push('');
   return lines;
@@ -101,7 +122,10 @@ function sorted(findings: Finding[]): Finding[] {
 }
 
 function findingTable(findings: readonly Finding[]): string[] {
-  const rows = ['| Severity | Rule | Resource | Location | Finding | Remediation |', '| --- | --- | --- | --- | --- | --- |'];
+  const rows = [
+    '| Severity | Rule | Resource | Location | Finding | Remediation |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
   for (const f of findings) {
     const path = yamlPathText(f.location.path);
     rows.push(

@@ -5,7 +5,8 @@ import { compareSeverityDesc } from '../severity.js';
 import type { Finding, SecurityCheckResult, Severity } from '../types.js';
 import { fingerprintOf, relativeUri, SECURITY_SEVERITY_SCORE, yamlPathText } from './common.js';
 
-export const SARIF_SCHEMA_URI = 'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json';
+export const SARIF_SCHEMA_URI =
+  'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json';
 /** GitHub code scanning rejects runs with more results than this. */
 export const SARIF_MAX_RESULTS = 25_000;
 
@@ -56,7 +57,8 @@ function buildRules(
   findings: readonly Finding[],
 ): { rules: Json[]; indexOf: (ruleId: string) => number } {
   const severityOf = new Map<string, Severity>();
-  for (const finding of result.findings) if (!severityOf.has(finding.ruleId)) severityOf.set(finding.ruleId, finding.severity);
+  for (const finding of result.findings)
+    if (!severityOf.has(finding.ruleId)) severityOf.set(finding.ruleId, finding.severity);
   const rules: Json[] = RULES.map((rule) => ruleDescriptor(rule, severityOf.get(rule.id) ?? rule.severity));
   const index = new Map<string, number>(RULES.map((rule, i) => [rule.id, i]));
   // Vulnerabilities get a rule each (the CVE), like scanners' own SARIF does.
@@ -74,9 +76,16 @@ function ruleDescriptor(rule: RuleDefinition, severity: Severity): Json {
     name: pascalCase(rule.id),
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.rationale },
-    help: { text: `${rule.rationale}\n\nRemediation: ${rule.remediation}`, markdown: `${rule.rationale}\n\n**Remediation:** ${rule.remediation}` },
+    help: {
+      text: `${rule.rationale}\n\nRemediation: ${rule.remediation}`,
+      markdown: `${rule.rationale}\n\n**Remediation:** ${rule.remediation}`,
+    },
     defaultConfiguration: { level: levelOf(severity) },
-    properties: { 'security-severity': SECURITY_SEVERITY_SCORE[severity], tags: ['security', 'kubernetes'], precision: 'high' },
+    properties: {
+      'security-severity': SECURITY_SEVERITY_SCORE[severity],
+      tags: ['security', 'kubernetes'],
+      precision: 'high',
+    },
   };
 }
 
@@ -86,9 +95,13 @@ function vulnerabilityDescriptor(finding: Finding): Json {
     shortDescription: { text: finding.title },
     help: { text: finding.remediation },
     defaultConfiguration: { level: levelOf(finding.severity) },
-    properties: { 'security-severity': SECURITY_SEVERITY_SCORE[finding.severity], tags: ['security', 'vulnerability'] },
+    properties: {
+      'security-severity': SECURITY_SEVERITY_SCORE[finding.severity],
+      tags: ['security', 'vulnerability'],
+    },
   };
-  if (finding.vulnerability?.url && /^https?:\/\//.test(finding.vulnerability.url)) descriptor.helpUri = finding.vulnerability.url;
+  if (finding.vulnerability?.url && /^https?:\/\//.test(finding.vulnerability.url))
+    descriptor.helpUri = finding.vulnerability.url;
   return descriptor;
 }
 
@@ -101,8 +114,16 @@ function toResult(finding: Finding, ruleIndex: number, baseDir: string | undefin
     message: { text: `${finding.message} [${finding.resource}]` },
     locations: [
       {
-        physicalLocation: { artifactLocation: { uri: encodeURI(relativeUri(finding.location.file, baseDir)) }, region },
-        logicalLocations: [{ fullyQualifiedName: finding.resource, kind: finding.category === 'vulnerability' ? 'package' : 'resource' }],
+        physicalLocation: {
+          artifactLocation: { uri: encodeURI(relativeUri(finding.location.file, baseDir)) },
+          region,
+        },
+        logicalLocations: [
+          {
+            fullyQualifiedName: finding.resource,
+            kind: finding.category === 'vulnerability' ? 'package' : 'resource',
+          },
+        ],
       },
     ],
     partialFingerprints: { 'edsFinding/v1': fingerprintOf(finding) },
@@ -110,7 +131,9 @@ function toResult(finding: Finding, ruleIndex: number, baseDir: string | undefin
       severity: finding.severity,
       blocking: finding.blocking,
       ...(finding.location.path ? { yamlPath: yamlPathText(finding.location.path) } : {}),
-      ...(finding.location.documentIndex !== undefined ? { documentIndex: finding.location.documentIndex } : {}),
+      ...(finding.location.documentIndex !== undefined
+        ? { documentIndex: finding.location.documentIndex }
+        : {}),
     },
   };
   if (finding.exemption) {
@@ -127,7 +150,11 @@ function toResult(finding: Finding, ruleIndex: number, baseDir: string | undefin
 
 /** critical/high are errors, medium warnings, low notes: how code scanning ranks them when no score is read. */
 function levelOf(severity: Severity): 'error' | 'warning' | 'note' {
-  return severity === 'critical' || severity === 'high' ? 'error' : severity === 'medium' ? 'warning' : 'note';
+  return severity === 'critical' || severity === 'high'
+    ? 'error'
+    : severity === 'medium'
+      ? 'warning'
+      : 'note';
 }
 
 function pascalCase(id: string): string {

@@ -12,6 +12,8 @@ export const clusterAdminBinding: RuleDefinition = {
   check: (ctx) => {
     const roleRef = objectAt(ctx.object, 'roleRef');
     if (stringAt(roleRef, 'name') !== 'cluster-admin' || stringAt(roleRef, 'kind') === 'Role') return [];
-    return [{ path: ['roleRef', 'name'], message: `${ctx.resource.kind} grants the cluster-admin ClusterRole` }];
+    return [
+      { path: ['roleRef', 'name'], message: `${ctx.resource.kind} grants the cluster-admin ClusterRole` },
+    ];
   },
 };

@@ -5,7 +5,7 @@ export const hostIpc: RuleDefinition = {
   id: 'host-ipc',
   title: 'Pod shares the host IPC namespace',
   severity: 'high',
-  rationale: "The pod can read shared memory of processes on the node.",
+  rationale: 'The pod can read shared memory of processes on the node.',
   remediation: 'Remove `hostIPC: true` from the pod spec.',
   appliesTo: 'workloads',
   exemptible: true,

@@ -5,7 +5,8 @@ export const hostNetwork: RuleDefinition = {
   id: 'host-network',
   title: 'Pod shares the host network namespace',
   severity: 'high',
-  rationale: "The pod sees every network interface of the node and can bind to its ports and sniff its traffic.",
+  rationale:
+    'The pod sees every network interface of the node and can bind to its ports and sniff its traffic.',
   remediation: 'Remove `hostNetwork: true` from the pod spec.',
   appliesTo: 'workloads',
   exemptible: true,

@@ -5,7 +5,8 @@ export const hostPathMount: RuleDefinition = {
   id: 'host-path-mount',
   title: 'Pod mounts a host path',
   severity: 'high',
-  rationale: 'A hostPath volume exposes the node filesystem: credentials, other pods\' data, and writable system paths.',
+  rationale:
+    "A hostPath volume exposes the node filesystem: credentials, other pods' data, and writable system paths.",
   remediation: 'Use a PersistentVolumeClaim, ConfigMap, Secret or emptyDir instead of `hostPath`.',
   appliesTo: 'workloads',
   exemptible: true,

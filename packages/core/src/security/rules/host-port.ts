@@ -6,7 +6,8 @@ export const hostPort: RuleDefinition = {
   id: 'host-port',
   title: 'Container binds a host port',
   severity: 'medium',
-  rationale: 'A hostPort ties the pod to nodes where the port is free and exposes it on the node address, bypassing Services and network policy.',
+  rationale:
+    'A hostPort ties the pod to nodes where the port is free and exposes it on the node address, bypassing Services and network policy.',
   remediation: 'Remove `hostPort`; expose the port through a Service (ClusterIP, NodePort or LoadBalancer).',
   appliesTo: 'workloads',
   exemptible: true,

@@ -9,7 +9,8 @@ export const imageNotPinnedByDigest: RuleDefinition = {
   severity: 'medium',
   rationale:
     'Tags can be moved to other content; only a digest guarantees that production runs exactly the image that was scanned and tested.',
-  remediation: 'Reference the image as `registry/repo:tag@sha256:<digest>` (the renderer can resolve digests at release time).',
+  remediation:
+    'Reference the image as `registry/repo:tag@sha256:<digest>` (the renderer can resolve digests at release time).',
   appliesTo: 'workloads',
   exemptible: true,
   // Only enforced where policy asks for it (by default in PROD): digests are a release concern, not a dev one.
@@ -18,7 +19,10 @@ export const imageNotPinnedByDigest: RuleDefinition = {
       ? forImages(ctx, (image, ref, container) =>
           hasValidDigest(ref)
             ? undefined
-            : { path: imagePath(container), message: `${containerLabel(container)} image ${image} is not pinned by digest` },
+            : {
+                path: imagePath(container),
+                message: `${containerLabel(container)} image ${image} is not pinned by digest`,
+              },
         )
       : [],
 };

@@ -84,7 +84,10 @@ export function unknownRuleMessage(id: string): string {
   return `unknown rule id "${id}"; known rule ids: ${RULE_IDS.join(', ')}`;
 }
 
-export function unknownRuleError(id: string, where: { file?: string; path?: string; line?: number } = {}): ValidationError {
+export function unknownRuleError(
+  id: string,
+  where: { file?: string; path?: string; line?: number } = {},
+): ValidationError {
   return new ValidationError(unknownRuleMessage(id), {
     ...where,
     code: 'UNKNOWN_RULE',
@@ -93,4 +96,11 @@ export function unknownRuleError(id: string, where: { file?: string; path?: stri
   });
 }
 
-export type { RuleDefinition, RuleContext, RuleHit, RuleParameters, RuleScope, ManifestIndex } from './types.js';
+export type {
+  RuleDefinition,
+  RuleContext,
+  RuleHit,
+  RuleParameters,
+  RuleScope,
+  ManifestIndex,
+} from './types.js';

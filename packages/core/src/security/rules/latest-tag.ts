@@ -8,7 +8,8 @@ export const latestTag: RuleDefinition = {
   severity: 'medium',
   rationale:
     'A mutable tag means the version that runs is not the version that was tested, and a rollback may not restore the old code.',
-  remediation: 'Reference the image by an immutable version tag, and pin it by digest (`image:1.2.3@sha256:…`).',
+  remediation:
+    'Reference the image by an immutable version tag, and pin it by digest (`image:1.2.3@sha256:…`).',
   appliesTo: 'workloads',
   exemptible: true,
   check: (ctx) =>
@@ -16,10 +17,16 @@ export const latestTag: RuleDefinition = {
       // A digest pins the content whatever the tag says.
       if (ref.digest !== undefined) return undefined;
       if (ref.tag === undefined) {
-        return { path: imagePath(container), message: `${containerLabel(container)} image ${image} has no tag (means :latest)` };
+        return {
+          path: imagePath(container),
+          message: `${containerLabel(container)} image ${image} has no tag (means :latest)`,
+        };
       }
       if (ref.tag === 'latest') {
-        return { path: imagePath(container), message: `${containerLabel(container)} image ${image} uses the :latest tag` };
+        return {
+          path: imagePath(container),
+          message: `${containerLabel(container)} image ${image} uses the :latest tag`,
+        };
       }
       return undefined;
     }),

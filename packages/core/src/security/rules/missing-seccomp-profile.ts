@@ -12,17 +12,22 @@ export const missingSeccompProfile: RuleDefinition = {
   severity: 'medium',
   rationale:
     'Without seccomp a container can call every system call, including the rarely used ones behind most kernel escapes.',
-  remediation: 'Set `securityContext.seccompProfile.type: RuntimeDefault` in the pod spec (or a Localhost profile).',
+  remediation:
+    'Set `securityContext.seccompProfile.type: RuntimeDefault` in the pod spec (or a Localhost profile).',
   appliesTo: 'workloads',
   exemptible: true,
   check: (ctx) =>
     forContainers(ctx, (ref) => {
       const profile = effectiveSecurityField(ref, 'seccompProfile');
-      const type = typeof profile.value === 'object' && profile.value !== null ? stringAt(profile.value, 'type') : undefined;
+      const type =
+        typeof profile.value === 'object' && profile.value !== null
+          ? stringAt(profile.value, 'type')
+          : undefined;
       if (type !== undefined && CONFINED.has(type)) return undefined;
       if (type === undefined) {
         const legacy = stringAt(objectAt(ref.pod.metadata, 'annotations'), LEGACY_POD_ANNOTATION);
-        if (legacy === 'runtime/default' || legacy === 'docker/default' || legacy?.startsWith('localhost/')) return undefined;
+        if (legacy === 'runtime/default' || legacy === 'docker/default' || legacy?.startsWith('localhost/'))
+          return undefined;
       }
       return {
         path: type === undefined ? profile.path : [...profile.path, 'type'],

@@ -15,7 +15,11 @@ export const privilegeEscalationAllowed: RuleDefinition = {
       const value = securityContextOf(ref)?.allowPrivilegeEscalation;
       if (value === false || value === 'false') return undefined;
       // Kubernetes defaults this to true, so "not set" is a finding too.
-      const why = value === undefined ? 'does not set allowPrivilegeEscalation: false' : 'allows privilege escalation';
-      return { path: [...ref.path, 'securityContext', 'allowPrivilegeEscalation'], message: `${containerLabel(ref)} ${why}` };
+      const why =
+        value === undefined ? 'does not set allowPrivilegeEscalation: false' : 'allows privilege escalation';
+      return {
+        path: [...ref.path, 'securityContext', 'allowPrivilegeEscalation'],
+        message: `${containerLabel(ref)} ${why}`,
+      };
     }),
 };

@@ -11,7 +11,8 @@ export const probePortNotExposed: RuleDefinition = {
   severity: 'medium',
   rationale:
     'A probe on a named port that the container does not declare never succeeds; on an undeclared number it usually checks the wrong process.',
-  remediation: 'Point the probe at a port listed in the container\'s `ports` (by name or number), or declare the port.',
+  remediation:
+    "Point the probe at a port listed in the container's `ports` (by name or number), or declare the port.",
   appliesTo: 'workloads',
   exemptible: true,
   check: (ctx) =>

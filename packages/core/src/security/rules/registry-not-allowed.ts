@@ -8,8 +8,9 @@ export const registryNotAllowed: RuleDefinition = {
   title: 'Image from a registry not in the allowed list',
   severity: 'high',
   rationale:
-    'Images from unvetted registries bypass the organisation\'s scanning and signing; typosquatted public images are a known attack.',
-  remediation: 'Mirror the image into an allowed registry, or add the registry to policy `parameters.allowedRegistries`.',
+    "Images from unvetted registries bypass the organisation's scanning and signing; typosquatted public images are a known attack.",
+  remediation:
+    'Mirror the image into an allowed registry, or add the registry to policy `parameters.allowedRegistries`.',
   appliesTo: 'workloads',
   exemptible: true,
   // An empty allow-list means the policy does not restrict registries.

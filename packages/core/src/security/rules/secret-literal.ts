@@ -12,7 +12,18 @@ export const secretLiteral: RuleDefinition = {
   remediation:
     'Rotate the credential, then pass it through a Secret (`valueFrom.secretKeyRef`) or EDS secret references resolved at deploy time.',
   // Secret objects are where credentials belong, so they are not scanned.
-  appliesTo: ['ConfigMap', 'Pod', 'PodTemplate', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'],
+  appliesTo: [
+    'ConfigMap',
+    'Pod',
+    'PodTemplate',
+    'Deployment',
+    'StatefulSet',
+    'DaemonSet',
+    'ReplicaSet',
+    'ReplicationController',
+    'Job',
+    'CronJob',
+  ],
   exemptible: true,
   check: (ctx) => (ctx.resource.kind === 'ConfigMap' ? configMapSecrets(ctx) : containerSecrets(ctx)),
 };
@@ -24,7 +35,11 @@ function configMapSecrets(ctx: RuleContext): RuleHit[] {
   for (const [key, value] of Object.entries(data)) {
     if (typeof value !== 'string') continue;
     const match = findSecretInText(value, key);
-    if (match) hits.push({ path: ['data', key], message: `ConfigMap key "${key}" holds a secret-looking literal: ${match.kind} (${match.masked})` });
+    if (match)
+      hits.push({
+        path: ['data', key],
+        message: `ConfigMap key "${key}" holds a secret-looking literal: ${match.kind} (${match.masked})`,
+      });
   }
   return hits;
 }

@@ -18,7 +18,8 @@ export const serviceAccountTokenAutomount: RuleDefinition = {
     if (value === false || value === 'false') return [];
     if (value === undefined) {
       // The pod inherits its ServiceAccount's setting when it does not say.
-      const account = stringAt(pod.spec, 'serviceAccountName') ?? stringAt(pod.spec, 'serviceAccount') ?? 'default';
+      const account =
+        stringAt(pod.spec, 'serviceAccountName') ?? stringAt(pod.spec, 'serviceAccount') ?? 'default';
       const key = `${ctx.resource.namespace ?? ''}/${account}`;
       if (ctx.index.serviceAccountsWithoutAutomount.has(key)) return [];
     }

@@ -5,7 +5,8 @@ export const wildcardRbac: RuleDefinition = {
   id: 'wildcard-rbac',
   title: 'RBAC rule uses wildcards',
   severity: 'high',
-  rationale: 'A `*` verb or resource grants today\'s and tomorrow\'s permissions, including secrets and escalate/bind.',
+  rationale:
+    "A `*` verb or resource grants today's and tomorrow's permissions, including secrets and escalate/bind.",
   remediation: 'List the exact verbs and resources the subject needs.',
   appliesTo: ['Role', 'ClusterRole'],
   exemptible: true,
@@ -16,7 +17,8 @@ export const wildcardRbac: RuleDefinition = {
       for (const field of ['verbs', 'resources'] as const) {
         const values = arrayAt(rule, field);
         const at = values.findIndex((value) => value === '*');
-        if (at >= 0) hits.push({ path: ['rules', index, field, at], message: `rules[${index}].${field} contains "*"` });
+        if (at >= 0)
+          hits.push({ path: ['rules', index, field, at], message: `rules[${index}].${field} contains "*"` });
       }
     });
     return hits;

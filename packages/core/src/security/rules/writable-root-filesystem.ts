@@ -5,7 +5,8 @@ export const writableRootFilesystem: RuleDefinition = {
   id: 'writable-root-filesystem',
   title: 'Root filesystem is writable',
   severity: 'medium',
-  rationale: 'A writable root filesystem lets an attacker drop tools and persist changes inside the container.',
+  rationale:
+    'A writable root filesystem lets an attacker drop tools and persist changes inside the container.',
   remediation:
     'Set `securityContext.readOnlyRootFilesystem: true`; mount an `emptyDir` where the application must write.',
   appliesTo: 'workloads',

@@ -1,9 +1,22 @@
 import { getRule } from '../rules/index.js';
 import { isExpired } from '../policy/expiry.js';
-import { policyVersion, resolvePolicy, type EffectivePolicy, type LocatedIgnore } from '../policy/effective.js';
+import {
+  policyVersion,
+  resolvePolicy,
+  type EffectivePolicy,
+  type LocatedIgnore,
+} from '../policy/effective.js';
 import type { Policy } from '../policy/schema.js';
 import { atLeast } from '../severity.js';
-import type { CheckedResource, ExemptionUse, Finding, SecurityCheckResult, SecurityNote, Severity, Tier } from '../types.js';
+import type {
+  CheckedResource,
+  ExemptionUse,
+  Finding,
+  SecurityCheckResult,
+  SecurityNote,
+  Severity,
+  Tier,
+} from '../types.js';
 import type { Vulnerability, VulnerabilityReport } from './types.js';
 
 export interface GateOptions {
@@ -20,7 +33,10 @@ export const VULNERABILITY_GATE_CHECK = 'vulnerability-gate';
  * Decide on parsed vulnerability reports: blocking = at or above the environment's vulnerability threshold,
  * not on the ignore list, and (with `onlyFixed`) not known to be unfixable.
  */
-export function gateVulnerabilities(reports: readonly VulnerabilityReport[], options: GateOptions): SecurityCheckResult {
+export function gateVulnerabilities(
+  reports: readonly VulnerabilityReport[],
+  options: GateOptions,
+): SecurityCheckResult {
   const policy = resolvePolicy(options.policy, options.tier);
   const now = options.now ?? new Date();
   const settings = policy.vulnerabilities;
@@ -59,10 +75,16 @@ export function gateVulnerabilities(reports: readonly VulnerabilityReport[], opt
         const severe = atLeast(finding.severity, settings.threshold);
         const spared = settings.onlyFixed && vuln.fix === 'none';
         finding.blocking = severe && !spared;
-        if (severe && spared) finding.message += ' (not blocking: no fix available and policy blocks only fixable ones)';
+        if (severe && spared)
+          finding.message += ' (not blocking: no fix available and policy blocks only fixable ones)';
       }
       findings.push(finding);
-      checked.push({ category: 'vulnerability', resource: finding.resource, location: finding.location, ruleIds: [vuln.id] });
+      checked.push({
+        category: 'vulnerability',
+        resource: finding.resource,
+        location: finding.location,
+        ruleIds: [vuln.id],
+      });
     }
     checked.push({
       category: 'vulnerability',
@@ -79,10 +101,19 @@ export function gateVulnerabilities(reports: readonly VulnerabilityReport[], opt
   for (const entry of expired) {
     const finding = expiredIgnoreFinding(entry, policy);
     findings.push(finding);
-    checked.push({ category: 'policy', resource: finding.resource, location: finding.location, ruleIds: [finding.ruleId] });
+    checked.push({
+      category: 'policy',
+      resource: finding.resource,
+      location: finding.location,
+      ruleIds: [finding.ruleId],
+    });
   }
   for (const entry of valid) {
-    if (!used.has(entry)) notes.push({ file: entry.origin.file, message: `ignore entry ${entry.origin.path} (${entry.id}) matched nothing` });
+    if (!used.has(entry))
+      notes.push({
+        file: entry.origin.file,
+        message: `ignore entry ${entry.origin.path} (${entry.id}) matched nothing`,
+      });
   }
   const blocking = findings.filter((finding) => finding.blocking);
   return {
@@ -103,7 +134,8 @@ export function gateVulnerabilities(reports: readonly VulnerabilityReport[], opt
 }
 
 function toFinding(vuln: Vulnerability, report: VulnerabilityReport, policy: EffectivePolicy): Finding {
-  const severity: Severity = vuln.severity === 'unknown' ? policy.vulnerabilities.unknownSeverity : vuln.severity;
+  const severity: Severity =
+    vuln.severity === 'unknown' ? policy.vulnerabilities.unknownSeverity : vuln.severity;
   const version = vuln.installedVersion ? ` ${vuln.installedVersion}` : '';
   const fix =
     vuln.fix === 'available'
@@ -111,7 +143,8 @@ function toFinding(vuln: Vulnerability, report: VulnerabilityReport, policy: Eff
       : vuln.fix === 'none'
         ? 'no fix available'
         : 'fix status unknown';
-  const rated = vuln.severity === 'unknown' ? `${vuln.rawSeverity}, treated as ${severity}` : vuln.rawSeverity;
+  const rated =
+    vuln.severity === 'unknown' ? `${vuln.rawSeverity}, treated as ${severity}` : vuln.rawSeverity;
   const finding: Finding = {
     ruleId: vuln.id,
     category: 'vulnerability',
@@ -144,7 +177,10 @@ function toFinding(vuln: Vulnerability, report: VulnerabilityReport, policy: Eff
 }
 
 function ignores(entry: LocatedIgnore, vuln: Vulnerability): boolean {
-  return entry.id.toUpperCase() === vuln.id.toUpperCase() && (entry.package === undefined || entry.package === vuln.package);
+  return (
+    entry.id.toUpperCase() === vuln.id.toUpperCase() &&
+    (entry.package === undefined || entry.package === vuln.package)
+  );
 }
 
 function expiredIgnoreFinding(entry: LocatedIgnore, policy: EffectivePolicy): Finding {

@@ -42,7 +42,9 @@ const FIX_STATE: Record<string, Vulnerability['fix']> = {
 };
 
 export function looksLikeGrype(data: unknown): boolean {
-  return typeof data === 'object' && data !== null && Array.isArray((data as Record<string, unknown>).matches);
+  return (
+    typeof data === 'object' && data !== null && Array.isArray((data as Record<string, unknown>).matches)
+  );
 }
 
 export function parseGrypeReport(data: unknown, file: string): VulnerabilityReport {

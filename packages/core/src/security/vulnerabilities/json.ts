@@ -23,7 +23,12 @@ export function parseJsonReport(text: string, file: string): unknown {
 }
 
 /** Validate a parsed report against a format schema; the first problem becomes a ValidationError with its path. */
-export function validateReport<T extends z.ZodType>(schema: T, data: unknown, file: string, format: string): z.output<T> {
+export function validateReport<T extends z.ZodType>(
+  schema: T,
+  data: unknown,
+  file: string,
+  format: string,
+): z.output<T> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

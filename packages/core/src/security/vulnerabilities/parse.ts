@@ -44,7 +44,11 @@ export function detectFormat(data: unknown, file: string): ReportFormat {
   if (looksLikeTrivy(data)) return 'trivy';
   throw new ValidationError(
     'cannot recognise the vulnerability report format (expected Trivy JSON, Grype JSON or SARIF 2.1.0); the gate cannot pass',
-    { file, code: 'VULN_REPORT_FORMAT', expected: 'Trivy JSON (SchemaVersion, Results), Grype JSON (matches) or SARIF (version, runs)' },
+    {
+      file,
+      code: 'VULN_REPORT_FORMAT',
+      expected: 'Trivy JSON (SchemaVersion, Results), Grype JSON (matches) or SARIF (version, runs)',
+    },
   );
 }
 
@@ -56,10 +60,13 @@ export async function loadVulnerabilityReport(
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ValidationError(`cannot read vulnerability report: ${error instanceof Error ? error.message : String(error)}`, {
-      file: path,
-      code: 'VULN_REPORT_READ',
-    });
+    throw new ValidationError(
+      `cannot read vulnerability report: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        file: path,
+        code: 'VULN_REPORT_READ',
+      },
+    );
   }
   return parseVulnerabilityReport(text, { file: path, format });
 }

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { RatedSeverity, Vulnerability, VulnerabilityReport } from './types.js';
 import { validateReport } from './json.js';
 
-const PropertiesSchema = z.looseObject({ 'security-severity': z.union([z.string(), z.number()]).optional() }).optional();
+const PropertiesSchema = z
+  .looseObject({ 'security-severity': z.union([z.string(), z.number()]).optional() })
+  .optional();
 
 const RuleSchema = z.looseObject({
   id: z.string().min(1),
@@ -17,7 +19,11 @@ const ResultSchema = z.looseObject({
   rule: z.looseObject({ id: z.string().optional(), index: z.number().int().optional() }).optional(),
   kind: z.string().optional(),
   level: z.enum(['none', 'note', 'warning', 'error']).optional(),
-  message: z.looseObject({ text: z.string().optional(), markdown: z.string().optional(), id: z.string().optional() }),
+  message: z.looseObject({
+    text: z.string().optional(),
+    markdown: z.string().optional(),
+    id: z.string().optional(),
+  }),
   locations: z
     .array(
       z.looseObject({
@@ -38,7 +44,11 @@ const SarifSchema = z.looseObject({
   runs: z.array(
     z.looseObject({
       tool: z.looseObject({
-        driver: z.looseObject({ name: z.string(), version: z.string().optional(), rules: z.array(RuleSchema).optional() }),
+        driver: z.looseObject({
+          name: z.string(),
+          version: z.string().optional(),
+          rules: z.array(RuleSchema).optional(),
+        }),
       }),
       results: z.array(ResultSchema).nullish(),
     }),
@@ -51,7 +61,9 @@ type SarifResult = z.output<typeof ResultSchema>;
 export function looksLikeSarif(data: unknown): boolean {
   if (typeof data !== 'object' || data === null) return false;
   const record = data as Record<string, unknown>;
-  return Array.isArray(record.runs) && (typeof record.version === 'string' || typeof record.$schema === 'string');
+  return (
+    Array.isArray(record.runs) && (typeof record.version === 'string' || typeof record.$schema === 'string')
+  );
 }
 
 export function parseSarifReport(data: unknown, file: string): VulnerabilityReport {
@@ -75,7 +87,11 @@ export function parseSarifReport(data: unknown, file: string): VulnerabilityRepo
   return { file, format: 'sarif', tool, vulnerabilities };
 }
 
-function ruleOf(result: SarifResult, rules: readonly SarifRule[], byId: Map<string, SarifRule>): SarifRule | undefined {
+function ruleOf(
+  result: SarifResult,
+  rules: readonly SarifRule[],
+  byId: Map<string, SarifRule>,
+): SarifRule | undefined {
   const index = result.ruleIndex ?? result.rule?.index;
   if (index !== undefined && rules[index]) return rules[index];
   const id = result.ruleId ?? result.rule?.id;
@@ -86,7 +102,8 @@ function toVulnerability(result: SarifResult, rule: SarifRule | undefined): Vuln
   const id = result.ruleId ?? result.rule?.id ?? rule?.id ?? 'unknown-rule';
   const text = result.message.text ?? result.message.markdown ?? '';
   // Trivy and similar scanners write `Package: x`, `Installed Version: y`, `Fixed Version: z` into the message.
-  const field = (name: string): string | undefined => new RegExp(`^${name}:\\s*(.+)$`, 'mi').exec(text)?.[1]?.trim();
+  const field = (name: string): string | undefined =>
+    new RegExp(`^${name}:\\s*(.+)$`, 'mi').exec(text)?.[1]?.trim();
   const uri = result.locations?.[0]?.physicalLocation?.artifactLocation?.uri;
   const { severity, raw } = severityOf(result, rule);
   const fixedVersion = field('Fixed Version');
@@ -108,7 +125,10 @@ function toVulnerability(result: SarifResult, rule: SarifRule | undefined): Vuln
 }
 
 /** `security-severity` (a CVSS-like score) on the rule or the result; otherwise the SARIF level. */
-function severityOf(result: SarifResult, rule: SarifRule | undefined): { severity: RatedSeverity; raw: string } {
+function severityOf(
+  result: SarifResult,
+  rule: SarifRule | undefined,
+): { severity: RatedSeverity; raw: string } {
   const score = rule?.properties?.['security-severity'] ?? result.properties?.['security-severity'];
   if (score !== undefined) {
     const value = Number(score);
@@ -117,7 +137,12 @@ function severityOf(result: SarifResult, rule: SarifRule | undefined): { severit
   }
   // SARIF's default level is "warning".
   const level = result.level ?? 'warning';
-  const byLevel: Record<string, RatedSeverity> = { error: 'high', warning: 'medium', note: 'low', none: 'low' };
+  const byLevel: Record<string, RatedSeverity> = {
+    error: 'high',
+    warning: 'medium',
+    note: 'low',
+    none: 'low',
+  };
   return { severity: byLevel[level] ?? 'unknown', raw: level };
 }
 

@@ -7,11 +7,13 @@ import { eds } from '../helpers/eds.js';
 import { sampleRecord } from '../fixtures/records.js';
 
 const example = path.resolve('examples/hello/eds.yaml');
+/** A frozen copy of the example: bad-input tests edit it by text. */
+const fixture = path.resolve('test/fixtures/specs/hello.yaml');
 
 function badSpec(transform: (text: string) => string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'eds-bad-'));
   const file = path.join(dir, 'eds.yaml');
-  writeFileSync(file, transform(readFileSync(example, 'utf8')));
+  writeFileSync(file, transform(readFileSync(fixture, 'utf8')));
   return file;
 }
 
@@ -52,7 +54,7 @@ describe('eds CLI basics (real process)', () => {
   );
 
   it('exits 2 for a missing environment, listing the defined ones', async () => {
-    const run = await eds(['validate', '-f', example, '--env', 'qa']);
+    const run = await eds(['validate', '-f', fixture, '--env', 'qa']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/environment "qa" is not defined; defined: dev, staging, prod/);
   });

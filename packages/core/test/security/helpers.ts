@@ -58,7 +58,7 @@ export function deployment(
     },
   };
   const containers = pod.containers as Json[];
-  mutate(pod, containers[0] as Json, object);
+  mutate(pod, containers[0], object);
   return object;
 }
 

@@ -43,15 +43,15 @@ const fixtureTexts = [
 function mutate(value: unknown, path: number[], replacement: unknown): unknown {
   if (path.length === 0) return replacement;
   if (Array.isArray(value) && value.length > 0) {
-    const copy = [...value];
-    const index = (path[0] as number) % value.length;
-    copy[index] = mutate(value[index], path.slice(1), replacement);
+    const copy: unknown[] = [...(value as unknown[])];
+    const index = path[0] % value.length;
+    copy[index] = mutate(copy[index], path.slice(1), replacement);
     return copy;
   }
   if (value !== null && typeof value === 'object') {
     const keys = Object.keys(value);
     if (keys.length === 0) return replacement;
-    const key = keys[(path[0] as number) % keys.length] as string;
+    const key = keys[path[0] % keys.length];
     return {
       ...(value as Record<string, unknown>),
       [key]: mutate((value as Record<string, unknown>)[key], path.slice(1), replacement),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formatsPlugin from 'ajv-formats';
 import { clearSecretsForTesting, SecretValue } from '../../src/secrets/index.js';
 import {
   combineResults,
@@ -97,7 +97,8 @@ function sarifValidator() {
       : new RegExp(pattern, flags);
   regExp.code = 'new RegExp';
   const ajv = new Ajv2020({ allErrors: true, strict: false, validateSchema: false, code: { regExp } });
-  addFormats(ajv);
+  // ajv-formats is CommonJS: under NodeNext its default import is typed as the module, not the plugin function.
+  (formatsPlugin as unknown as (instance: Ajv2020) => void)(ajv);
   return ajv.compile(schema);
 }
 
@@ -145,8 +146,7 @@ describe('SARIF report', () => {
   it('the schema check is real: it rejects a broken log', () => {
     const validate = sarifValidator();
     const broken = structuredClone(log);
-    (broken.runs[0]!.results[0]!.locations[0]!.physicalLocation.region as { startLine: number }).startLine =
-      0;
+    broken.runs[0].results[0].locations[0].physicalLocation.region.startLine = 0;
     expect(validate(broken)).toBe(false);
     expect(validate({ ...log, version: '2.0.0' })).toBe(false);
   });
@@ -154,7 +154,7 @@ describe('SARIF report', () => {
   it('carries what GitHub code scanning reads', () => {
     expect(log.$schema).toMatch(/sarif-schema-2\.1\.0\.json$/);
     expect(log.version).toBe('2.1.0');
-    const run = log.runs[0]!;
+    const run = log.runs[0];
     expect(run.tool.driver).toMatchObject({
       name: 'EDS',
       version: expect.any(String),
@@ -186,8 +186,8 @@ describe('SARIF report', () => {
   });
 
   it('keeps fingerprints stable when lines move', () => {
-    const shifted = { ...result.findings[0]!, location: { ...result.findings[0]!.location, line: 999 } };
-    expect(fingerprintOf(shifted)).toBe(fingerprintOf(result.findings[0]!));
+    const shifted = { ...result.findings[0], location: { ...result.findings[0].location, line: 999 } };
+    expect(fingerprintOf(shifted)).toBe(fingerprintOf(result.findings[0]));
   });
 });
 
@@ -302,7 +302,7 @@ describe('secrets never reach a report in full', () => {
     const secret = new SecretValue('s3cr3t-registry-password');
     try {
       const result = mixedResult();
-      result.findings[0]!.message += ` ${secret.reveal()}`;
+      result.findings[0].message += ` ${secret.reveal()}`;
       for (const output of [toSarif(result), toJUnit(result), toMarkdown(result)]) {
         expect(output).not.toContain('s3cr3t-registry-password');
       }

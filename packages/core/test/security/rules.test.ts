@@ -132,7 +132,7 @@ const CASES: Record<string, RuleCase> = {
         apiVersion: 'batch/v1',
         kind: 'Job',
         metadata: { name: 'migrate', namespace: 'hello' },
-        spec: { template: { spec: { ...deployment().spec, ...compliantJobPod() } } },
+        spec: { template: { spec: compliantJobPod() } },
       },
     ],
     says: 'livenessProbe',

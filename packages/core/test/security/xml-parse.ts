@@ -18,7 +18,7 @@ export function parseXml(xml: string): XmlElement {
     throw new Error(`malformed XML at ${pos}: ${why}`);
   };
   const skipSpace = (): void => {
-    while (pos < xml.length && /\s/.test(xml[pos] as string)) pos++;
+    while (pos < xml.length && /\s/.test(xml[pos])) pos++;
   };
   const decode = (text: string): string => {
     return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);|&/g, (whole, entity: string | undefined) => {

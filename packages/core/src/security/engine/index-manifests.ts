@@ -14,7 +14,8 @@ export function indexManifests(docs: readonly ManifestDocument[]): ManifestIndex
     if (pod) {
       const labels = stringRecordAt(pod.metadata, 'labels');
       let byLabel = podTemplatesByLabel.get(namespace ?? '');
-      if (!byLabel) podTemplatesByLabel.set(namespace ?? '', (byLabel = new Map()));
+      if (!byLabel)
+        podTemplatesByLabel.set(namespace ?? '', (byLabel = new Map<string, Record<string, string>[]>()));
       for (const [key, value] of Object.entries(labels)) {
         const label = `${key}=${value}`;
         const list = byLabel.get(label);

@@ -57,7 +57,7 @@ function splitEntries(value: string): string[] {
   let current = '';
   let quoted = false;
   for (let i = 0; i < value.length; i++) {
-    const ch = value[i] as string;
+    const ch = value.charAt(i);
     if (ch === '"') quoted = !quoted;
     if (ch === ',' && !quoted && ENTRY_BOUNDARY.test(value.slice(i))) {
       entries.push(current);

@@ -33,3 +33,15 @@ export function stringRecordAt(value: unknown, key: string): Record<string, stri
   }
   return out;
 }
+
+/** Text of a scalar for messages; structured values are shown as JSON rather than `[object Object]`. */
+export function scalarText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return typeof value;
+  }
+}

@@ -1,4 +1,4 @@
-import { arrayAt, isObject } from '../manifests/objects.js';
+import { arrayAt, isObject, scalarText } from '../manifests/objects.js';
 import { containerLabel, forContainers } from './helpers.js';
 import type { RuleDefinition, RuleHit } from './types.js';
 
@@ -20,7 +20,7 @@ export const hostPort: RuleDefinition = {
         if (value === undefined || value === null || value === 0) return;
         hits.push({
           path: [...ref.path, 'ports', index, 'hostPort'],
-          message: `${containerLabel(ref)} binds host port ${String(value)}`,
+          message: `${containerLabel(ref)} binds host port ${scalarText(value)}`,
         });
       });
       return hits;

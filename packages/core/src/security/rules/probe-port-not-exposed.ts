@@ -1,4 +1,4 @@
-import { arrayAt, isObject, objectAt } from '../manifests/objects.js';
+import { arrayAt, isObject, objectAt, scalarText } from '../manifests/objects.js';
 import { containerLabel, forContainers } from './helpers.js';
 import { PROBE_FIELDS } from './probes.js';
 import type { RuleDefinition, RuleHit } from './types.js';
@@ -32,13 +32,13 @@ export const probePortNotExposed: RuleDefinition = {
           const exposed =
             typeof port === 'number'
               ? numbers.has(port)
-              : /^\d+$/.test(String(port))
+              : /^\d+$/.test(scalarText(port))
                 ? numbers.has(Number(port))
-                : names.has(String(port));
+                : names.has(scalarText(port));
           if (exposed) continue;
           hits.push({
             path: [...ref.path, probe, handler, 'port'],
-            message: `${containerLabel(ref)} ${probe} uses port ${String(port)}, which the container does not expose`,
+            message: `${containerLabel(ref)} ${probe} uses port ${scalarText(port)}, which the container does not expose`,
           });
         }
       }

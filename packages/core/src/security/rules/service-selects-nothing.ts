@@ -19,7 +19,7 @@ export const serviceSelectsNothing: RuleDefinition = {
     const entries = Object.entries(selector);
     if (entries.length === 0) return [];
     // Only templates carrying the first selector label can match; check the rest of the selector on those.
-    const [firstKey, firstValue] = entries[0] as [string, string];
+    const [firstKey, firstValue] = entries[0];
     const candidates =
       ctx.index.podTemplatesByLabel.get(ctx.resource.namespace ?? '')?.get(`${firstKey}=${firstValue}`) ?? [];
     const matched = candidates.some((labels) => entries.every(([key, value]) => labels[key] === value));

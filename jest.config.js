@@ -4,10 +4,10 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   roots: ['<rootDir>/packages', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // Security tests are mid-flight (E5): excluded until their type errors are fixed; see the issue note.
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/packages/core/test/security/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   moduleNameMapper: {
     '^@eds/core$': '<rootDir>/packages/core/src/index.ts',
+    '^@eds/kubernetes$': '<rootDir>/packages/kubernetes/src/index.ts',
     '^@eds/cli$': '<rootDir>/packages/cli/src/main.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -28,7 +28,7 @@ function resolveToken(reference: string, env: NodeJS.ProcessEnv): SecretValue {
   return new SecretValue(value);
 }
 
-type TargetFactory = (
+export type TargetFactory = (
   spec: Exclude<EnvironmentSpec['target'], string>,
   ctx: TargetContext,
 ) => Promise<Target>;
@@ -51,6 +51,10 @@ const TARGETS: Record<string, TargetFactory> = {
     });
   },
 };
+
+export function registerTarget(type: string, factory: TargetFactory): void {
+  TARGETS[type] = factory;
+}
 
 export function openTarget(spec: EnvironmentSpec['target'], ctx: TargetContext): Promise<Target> {
   const normalised = typeof spec === 'string' ? { type: spec } : spec;

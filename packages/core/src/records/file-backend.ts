@@ -4,6 +4,11 @@ import path from 'node:path';
 import type { DocumentBackend, StoredDocument } from './backend.js';
 
 const REVISION_FILE = /^(\d{10})\.json$/;
+const FLOOR_FILE = /^\.floor-(\d{10})$/;
+
+function floorFile(revision: number): string {
+  return `.floor-${String(revision).padStart(10, '0')}`;
+}
 
 function revisionFile(revision: number): string {
   return `${String(revision).padStart(10, '0')}.json`;
@@ -86,9 +91,9 @@ export class FileBackend implements DocumentBackend {
     } finally {
       await fs.unlink(temp).catch(() => undefined);
     }
-    // Pruning frees old revision names, so a writer that read long ago can link into a freed slot. Such a
-    // write is stale exactly when a newer revision exists (pruning never removes the newest): undo it.
-    if ((await this.#revisions(dir)).some((r) => r > revision)) {
+    // Pruning frees old revision names, so a writer that read long ago could link into a freed slot. Pruning
+    // first raises a floor marker above every slot it frees; a revision below the floor is such a stale write.
+    if (revision < (await this.#floor(dir))) {
       await fs.unlink(path.join(dir, revisionFile(revision))).catch(() => undefined);
       return false;
     }
@@ -106,11 +111,28 @@ export class FileBackend implements DocumentBackend {
     }
   }
 
+  /** The lowest revision that may still be written: every slot below it may have been pruned. */
+  async #floor(dir: string): Promise<number> {
+    let floor = 0;
+    for (const name of await fs.readdir(dir)) {
+      const match = FLOOR_FILE.exec(name);
+      if (match) floor = Math.max(floor, Number(match[1]));
+    }
+    return floor;
+  }
+
   async prune(key: string, keep: number): Promise<void> {
     const dir = this.locate(key);
     const revisions = (await this.#revisions(dir)).sort((a, b) => b - a);
-    await Promise.all(
-      revisions.slice(keep).map((r) => fs.unlink(path.join(dir, revisionFile(r))).catch(() => undefined)),
-    );
+    const doomed = revisions.slice(keep);
+    if (doomed.length === 0) return;
+    // The floor goes up before any slot is freed, so no stale writer can land in a freed slot unnoticed.
+    const floor = Math.min(...revisions.slice(0, keep));
+    await fs.writeFile(path.join(dir, floorFile(floor)), '', { flag: 'a' });
+    await Promise.all(doomed.map((r) => fs.unlink(path.join(dir, revisionFile(r))).catch(() => undefined)));
+    for (const name of await fs.readdir(dir)) {
+      const match = FLOOR_FILE.exec(name);
+      if (match && Number(match[1]) < floor) await fs.unlink(path.join(dir, name)).catch(() => undefined);
+    }
   }
 }

@@ -11,6 +11,13 @@ export {
   type ListResult,
   type AcquireLockOptions,
 } from './store.js';
-export { openStore, defaultStateDir, type StoreOptions } from './open-store.js';
+export {
+  openStore,
+  defaultStateDir,
+  registerStoreBackend,
+  storeBackendNames,
+  type StoreOptions,
+  type BackendFactory,
+} from './open-store.js';
 export { summarize, exitCodeOf, type DeploymentSummary } from './summary.js';
 export { createRecord, appendEvent, type CreateRecordInput } from './new-record.js';

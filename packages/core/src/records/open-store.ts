@@ -8,6 +8,8 @@ import { RecordStore } from './store.js';
 export interface StoreOptions {
   /** Backend name; default `file`. */
   store?: string;
+  /** Backend-specific settings, e.g. the namespace of the Kubernetes store. */
+  settings?: Record<string, string>;
   /** State directory of the file store. */
   stateDir: string;
   clock?: () => Date;
@@ -22,11 +24,24 @@ export function defaultStateDir(
   return path.resolve(cwd, explicit ?? env.EDS_STATE_DIR ?? '.eds');
 }
 
-/** The one table of record-store backends. Kubernetes registers here when its package lands. */
-const BACKENDS: Record<string, (options: StoreOptions) => DocumentBackend> = {
+export type BackendFactory = (options: StoreOptions) => DocumentBackend;
+
+/**
+ * The one table of record-store backends. The core knows no cloud SDK, so backends that need one (the
+ * Kubernetes package) are added by the program that links them in, through `registerStoreBackend`.
+ */
+const BACKENDS: Record<string, BackendFactory> = {
   file: (options) => new FileBackend(path.join(options.stateDir, 'store')),
   memory: () => new MemoryBackend(),
 };
+
+export function registerStoreBackend(name: string, factory: BackendFactory): void {
+  BACKENDS[name] = factory;
+}
+
+export function storeBackendNames(): string[] {
+  return Object.keys(BACKENDS);
+}
 
 export function openStore(options: StoreOptions): RecordStore {
   const name = options.store ?? 'file';

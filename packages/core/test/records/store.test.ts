@@ -151,12 +151,18 @@ describe('file store faults', () => {
       });
     }
     const dir = path.join(root, 'records', 'hello', 'prod', record.deployment.id);
-    expect(readdirSync(dir).sort()).toEqual([
+    const names = readdirSync(dir).sort();
+    expect(names.filter((n) => n.endsWith('.json'))).toEqual([
       '0000000009.json',
       '0000000010.json',
       '0000000011.json',
       '0000000012.json',
       '0000000013.json',
     ]);
+    // The prune floor: no writer can land a revision in a freed slot below it.
+    expect(names.filter((n) => n.startsWith('.floor-'))).toEqual(['.floor-0000000009']);
+    await expect(
+      new FileBackend(root).create('records/hello/prod/' + record.deployment.id, 3, '{}'),
+    ).resolves.toBe(false);
   });
 });

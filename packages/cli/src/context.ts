@@ -1,4 +1,5 @@
 import {
+  EdsService,
   defaultStateDir,
   loadSpecFile,
   openStore,
@@ -26,6 +27,7 @@ export class CommandContext {
   readonly stateDir: string;
   #store: RecordStore | undefined;
   #spec: LoadedSpec | undefined;
+  #service: EdsService | undefined;
 
   constructor(
     readonly options: GlobalOptions,
@@ -36,11 +38,25 @@ export class CommandContext {
   }
 
   get store(): RecordStore {
-    this.#store ??= openStore({
-      stateDir: this.stateDir,
-      store: this.options.store ?? this.env.EDS_STORE ?? 'file',
-    });
+    this.#store ??= this.#service?.store ?? openStore({ stateDir: this.stateDir, store: this.storeName });
     return this.#store;
+  }
+
+  get storeName(): string {
+    return this.options.store ?? this.env.EDS_STORE ?? 'file';
+  }
+
+  /** The operations shared with every front end; `vulnReports` feed the deploy pipeline's check step. */
+  service(vulnReports?: string[]): EdsService {
+    this.#service ??= new EdsService({
+      stateDir: this.stateDir,
+      store: this.storeName,
+      actor: this.actor(),
+      env: this.env,
+      log: (line) => this.output.log(line),
+      ...(vulnReports?.length ? { vulnReports } : {}),
+    });
+    return this.#service;
   }
 
   get spec(): LoadedSpec {

@@ -25,3 +25,6 @@ export {
   type AnalysisTemplate,
   type Measurement,
 } from './analysis/index.js';
+export * from './service/index.js';
+export * from './pipeline/index.js';
+export * as security from './security/index.js';

@@ -18,6 +18,8 @@ export interface ResourceType {
   subresources: Subresource[];
   /** Whether spec changes bump `metadata.generation` (workloads, networking, CRDs). */
   hasGeneration: boolean;
+  /** Served from a CustomResourceDefinition (no strategic merge patch; list items keep kind/apiVersion). */
+  custom: boolean;
   verbs: string[];
 }
 
@@ -42,6 +44,7 @@ function type(
     categories: [],
     subresources: [],
     hasGeneration: false,
+    custom: false,
     verbs: ALL_VERBS,
     ...options,
   };
@@ -85,6 +88,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     categories: ['gateway-api'],
     subresources: ['status'],
     hasGeneration: true,
+    custom: true,
   }),
   type('coordination.k8s.io', 'v1', 'Lease', 'leases'),
   type('rbac.authorization.k8s.io', 'v1', 'Role', 'roles'),

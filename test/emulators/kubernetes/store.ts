@@ -22,6 +22,8 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** managedFields were computed by the caller (server-side apply). */
   managedFieldsSet?: boolean;
+  /** A uid chosen before the create (Jobs derive their selector from it). */
+  uid?: string;
 }
 
 function objectKey(namespace: string | undefined, name: string): string {
@@ -99,7 +101,7 @@ export class ObjectStore {
     object.apiVersion = rt.group ? `${rt.group}/${rt.version}` : rt.version;
     object.kind = rt.kind;
     if (!rt.namespaced) delete object.metadata.namespace;
-    object.metadata.uid = randomUUID();
+    object.metadata.uid = options.uid ?? randomUUID();
     object.metadata.creationTimestamp = now();
     if (rt.hasGeneration) object.metadata.generation = 1;
     else delete object.metadata.generation;

@@ -7,6 +7,10 @@ import { registerUnlock } from './unlock.js';
 import { registerSchema } from './schema.js';
 import { registerDeploy, registerLifecycle } from './deploy.js';
 import { registerAgent } from './agent.js';
+import { registerCheck } from './check.js';
+import { registerRender } from './render.js';
+import { registerConfig } from './config.js';
+import { registerPipeline } from './pipeline.js';
 
 export type Register = (
   program: Command,
@@ -16,11 +20,15 @@ export type Register = (
 /** Every `eds` command, in help order. */
 export const COMMANDS: readonly Register[] = [
   registerValidate,
+  registerRender,
+  registerCheck,
   registerDeploy,
   registerLifecycle,
   registerStatus,
   registerHistory,
   registerUnlock,
+  registerConfig,
+  registerPipeline,
   registerAgent,
   registerSchema,
 ];

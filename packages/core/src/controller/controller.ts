@@ -21,6 +21,7 @@ import {
 import type { Target } from '../targets/index.js';
 import { EventBus } from '../observability/index.js';
 import { DeploymentSession } from './session.js';
+import { lazyTarget } from './lazy-target.js';
 import { deploymentPipeline } from './plan.js';
 import {
   deploymentStepKinds,
@@ -592,7 +593,7 @@ export class Controller {
 
   async #session(record: DeploymentRecord): Promise<DeploymentSession> {
     const app = record.spec.application as unknown as AppSpec;
-    const target = await this.options.openTarget(app, record.deployment.environment);
+    const target = lazyTarget(() => this.options.openTarget(app, record.deployment.environment), `${record.deployment.environment} target`);
     const instanceEnv = this.options.instanceEnv
       ? await this.options.instanceEnv(record)
       : { ...record.spec.request.set };

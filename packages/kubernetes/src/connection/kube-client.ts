@@ -113,7 +113,7 @@ export class KubeClient {
     const url = this.url(path, options.query);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const headers: http.OutgoingHttpHeaders = {
-      ...(base.headers ?? {}),
+      ...((base.headers ?? {}) as http.OutgoingHttpHeaders),
       accept: 'application/json',
       ...(body !== undefined
         ? { 'content-type': options.contentType ?? 'application/json', 'content-length': Buffer.byteLength(body) }

@@ -41,7 +41,9 @@ export function gitbeakerClient(context: GitLabContext): GitLabClient {
   const project = context.projectId;
   return {
     createDeployment: async ({ environment, sha, ref, tag, status }) =>
-      (await deployments.create(project, environment, sha, ref, tag, { status })) as unknown as GitLabDeployment,
+      (await deployments.create(project, environment, sha, ref, tag, {
+        status,
+      })) as unknown as GitLabDeployment,
     updateDeployment: async (id, status) =>
       (await deployments.edit(project, id, status)) as unknown as GitLabDeployment,
     runningDeployments: async (environment) =>

@@ -15,7 +15,9 @@ export interface GitLabState {
 }
 
 /** Map an EDS record onto GitLab: anything not finished is `running` (a paused canary is still rolling out). */
-export function gitlabStateOf(summary: Pick<MirroredSummary, 'status' | 'phase' | 'pauseReason'>): GitLabState {
+export function gitlabStateOf(
+  summary: Pick<MirroredSummary, 'status' | 'phase' | 'pauseReason'>,
+): GitLabState {
   switch (summary.status) {
     case 'COMPLETED':
       return { status: 'success', blocked: false };

@@ -14,7 +14,13 @@ export { Discovery, resourcePath, type ResourceInfo } from './connection/discove
 export { applyManifests, applyObject, type ApplyOptions, type AppliedObject } from './apply/apply.js';
 export { sortForApply, applyRank } from './apply/order.js';
 export { FIELD_MANAGER, withOwnership, ownershipSelector, type Ownership } from './apply/ownership.js';
-export { prune, selectPrunable, PROTECTED_NAMESPACES, PRUNABLE_LABEL, type PruneOptions } from './apply/prune.js';
+export {
+  prune,
+  selectPrunable,
+  PROTECTED_NAMESPACES,
+  PRUNABLE_LABEL,
+  type PruneOptions,
+} from './apply/prune.js';
 export type { Manifest } from './apply/manifest.js';
 export { judgeDeployment } from './rollout/deployment-status.js';
 export { podFailure } from './rollout/pod-status.js';

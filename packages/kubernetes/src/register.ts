@@ -9,7 +9,12 @@ import {
 import { connect } from './connection/cluster.js';
 import { ConfigMapBackend } from './store/configmap-backend.js';
 import { KubernetesTarget } from './target/kubernetes-target.js';
-import { LAYOUTS, parseTrafficSettings, type ComponentWorkload, type RollingSettings } from './target/settings.js';
+import {
+  LAYOUTS,
+  parseTrafficSettings,
+  type ComponentWorkload,
+  type RollingSettings,
+} from './target/settings.js';
 import type { WorkloadLayout } from './target/naming.js';
 
 /**

@@ -4,7 +4,10 @@ import type { Handler } from '../main.js';
 import { table } from '../output.js';
 import { collect } from './deploy.js';
 
-export function registerCheck(program: Command, wrap: (h: Handler) => (...args: unknown[]) => Promise<void>): void {
+export function registerCheck(
+  program: Command,
+  wrap: (h: Handler) => (...args: unknown[]) => Promise<void>,
+): void {
   program
     .command('check')
     .description('run the security policy and vulnerability gate for an environment; exit 3 when it blocks')
@@ -15,7 +18,13 @@ export function registerCheck(program: Command, wrap: (h: Handler) => (...args: 
     .option('--markdown <file>', 'write a Markdown compliance report')
     .action(
       wrap(async (ctx, opts) => {
-        const o = opts as { env: string; vulnReport: string[]; sarif?: string; junit?: string; markdown?: string };
+        const o = opts as {
+          env: string;
+          vulnReport: string[];
+          sarif?: string;
+          junit?: string;
+          markdown?: string;
+        };
         const { result, written } = await ctx.service().check(ctx.spec, o.env, o.vulnReport, {
           ...(o.sarif ? { sarif: o.sarif } : {}),
           ...(o.junit ? { junit: o.junit } : {}),
@@ -33,22 +42,30 @@ export function registerCheck(program: Command, wrap: (h: Handler) => (...args: 
           path: f.location.path ? formatPath(f.location.path) : null,
           remediation: f.remediation,
         }));
-        ctx.output.result({ ...summary, environment: o.env, blocked, blocking, reports: written, exitCode }, () => {
-          const lines = [
-            `security check of ${o.env}: ${blocked ? 'BLOCKED' : 'passed'} — ${result.findings.length} finding(s), threshold ${result.decision.threshold}`,
-          ];
-          if (blocking.length) {
-            lines.push(
-              table(
-                ['SEVERITY', 'RULE', 'WHERE', 'MESSAGE'],
-                blocking.map((b) => [b.severity, b.rule, `${b.file}${b.line ? `:${b.line}` : ''} ${b.path}`, b.message]),
-              ),
-            );
-            for (const b of blocking) lines.push(`  fix ${b.rule}: ${b.remediation}`);
-          }
-          if (written.length) lines.push(`reports: ${written.join(', ')}`);
-          return lines.join('\n');
-        });
+        ctx.output.result(
+          { ...summary, environment: o.env, blocked, blocking, reports: written, exitCode },
+          () => {
+            const lines = [
+              `security check of ${o.env}: ${blocked ? 'BLOCKED' : 'passed'} — ${result.findings.length} finding(s), threshold ${result.decision.threshold}`,
+            ];
+            if (blocking.length) {
+              lines.push(
+                table(
+                  ['SEVERITY', 'RULE', 'WHERE', 'MESSAGE'],
+                  blocking.map((b) => [
+                    b.severity,
+                    b.rule,
+                    `${b.file}${b.line ? `:${b.line}` : ''} ${b.path}`,
+                    b.message,
+                  ]),
+                ),
+              );
+              for (const b of blocking) lines.push(`  fix ${b.rule}: ${b.remediation}`);
+            }
+            if (written.length) lines.push(`reports: ${written.join(', ')}`);
+            return lines.join('\n');
+          },
+        );
         return exitCode;
       }),
     );

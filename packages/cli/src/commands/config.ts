@@ -7,12 +7,18 @@ import { finish } from './deploy.js';
 function version(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ValidationError(`${flag} ${value}: expected a version number ≥ 1`, { path: flag });
+  if (!Number.isInteger(n) || n < 1)
+    throw new ValidationError(`${flag} ${value}: expected a version number ≥ 1`, { path: flag });
   return n;
 }
 
-export function registerConfig(program: Command, wrap: (h: Handler) => (...args: unknown[]) => Promise<void>): void {
-  const config = program.command('config').description('versions of the rendered configuration of an environment');
+export function registerConfig(
+  program: Command,
+  wrap: (h: Handler) => (...args: unknown[]) => Promise<void>,
+): void {
+  const config = program
+    .command('config')
+    .description('versions of the rendered configuration of an environment');
   config
     .command('history')
     .description('list configuration versions, newest first')
@@ -43,8 +49,13 @@ export function registerConfig(program: Command, wrap: (h: Handler) => (...args:
       wrap(async (ctx, opts) => {
         const o = opts as { env: string; from?: string; to?: string };
         const application = await ctx.application();
-        const diff = await ctx.service().configDiff(application, o.env, version(o.from, '--from'), version(o.to, '--to'));
-        ctx.output.result({ application, environment: o.env, ...diff, exitCode: 0 }, () => diff.text.trimEnd() || '(no changes)');
+        const diff = await ctx
+          .service()
+          .configDiff(application, o.env, version(o.from, '--from'), version(o.to, '--to'));
+        ctx.output.result(
+          { application, environment: o.env, ...diff, exitCode: 0 },
+          () => diff.text.trimEnd() || '(no changes)',
+        );
         return ExitCode.Success;
       }),
     );

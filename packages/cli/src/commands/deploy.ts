@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { durationToMs, summarize, ValidationError, type DeploymentRecord, type ExitCodeValue } from '@eds/core';
+import {
+  durationToMs,
+  summarize,
+  ValidationError,
+  type DeploymentRecord,
+  type ExitCodeValue,
+} from '@eds/core';
 import type { CommandContext } from '../context.js';
 import type { Handler } from '../main.js';
 import { describeSummary } from '../output.js';
@@ -16,7 +22,11 @@ export function parsePairs(values: string[], flag: string): Record<string, strin
   const out: Record<string, string> = {};
   for (const value of values) {
     const index = value.indexOf('=');
-    if (index <= 0) throw new ValidationError(`${flag} ${value}: expected KEY=VALUE`, { path: flag, expected: 'KEY=VALUE' });
+    if (index <= 0)
+      throw new ValidationError(`${flag} ${value}: expected KEY=VALUE`, {
+        path: flag,
+        expected: 'KEY=VALUE',
+      });
     out[value.slice(0, index).trim()] = value.slice(index + 1);
   }
   return out;
@@ -26,7 +36,12 @@ export function parsePairs(values: string[], flag: string): Record<string, strin
  * Print the result, write the dotenv file CI systems pass on (GitLab `artifacts:reports:dotenv`), and map the
  * result to the exit code every front end uses.
  */
-export function finish(ctx: CommandContext, record: DeploymentRecord, opts: unknown, exitOverride?: ExitCodeValue): ExitCodeValue {
+export function finish(
+  ctx: CommandContext,
+  record: DeploymentRecord,
+  opts: unknown,
+  exitOverride?: ExitCodeValue,
+): ExitCodeValue {
   const summary = summarize(record);
   const exitCode = exitOverride ?? summary.exitCode;
   const dotenv = (opts as { dotenv?: string } | undefined)?.dotenv;
@@ -39,18 +54,28 @@ export function finish(ctx: CommandContext, record: DeploymentRecord, opts: unkn
       EDS_ENVIRONMENT_URL: Object.values(summary.endpoints)[0] ?? '',
       EDS_EXIT_CODE: String(exitCode),
     };
-    writeFileSync(dotenv, `${Object.entries(lines).map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
+    writeFileSync(
+      dotenv,
+      `${Object.entries(lines)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n')}\n`,
+    );
   }
   ctx.output.result({ ...summary, exitCode }, () => describeSummary(summary));
   return exitCode;
 }
 
-const DOTENV = ['--dotenv <file>', 'also write EDS_DEPLOYMENT_ID, EDS_STATUS, EDS_PHASE, … as KEY=VALUE lines'] as const;
+const DOTENV = [
+  '--dotenv <file>',
+  'also write EDS_DEPLOYMENT_ID, EDS_STATUS, EDS_PHASE, … as KEY=VALUE lines',
+] as const;
 
 export function registerDeploy(program: Command, wrap: Wrap): void {
   program
     .command('deploy')
-    .description('deploy the application to an environment with its strategy (exits 0 when paused at a manual step)')
+    .description(
+      'deploy the application to an environment with its strategy (exits 0 when paused at a manual step)',
+    )
     .requiredOption('--env <env>', 'environment')
     .option('--set-version <component=version>', 'version of a component (repeatable)', collect, [])
     .option('--set <key=value>', 'configuration value (repeatable)', collect, [])
@@ -74,7 +99,10 @@ export function registerDeploy(program: Command, wrap: Wrap): void {
         if (o.waitLock !== undefined) {
           waitLockMs = durationToMs(o.waitLock);
           if (waitLockMs === undefined) {
-            throw new ValidationError(`--wait-lock ${o.waitLock}: not a duration`, { path: '--wait-lock', expected: 'e.g. 30s, 5m' });
+            throw new ValidationError(`--wait-lock ${o.waitLock}: not a duration`, {
+              path: '--wait-lock',
+              expected: 'e.g. 30s, 5m',
+            });
           }
         }
         const record = await ctx.service(o.vulnReport).deploy({
@@ -98,11 +126,17 @@ export function registerLifecycle(program: Command, wrap: Wrap): void {
     .argument('<id>', 'deployment id')
     .option('--wait', 'block at pauses', false)
     .option(...DOTENV)
-    .action(wrap(async (ctx, id, opts) => finish(ctx, await ctx.service().resume(id as string, (opts as { wait: boolean }).wait), opts)));
+    .action(
+      wrap(async (ctx, id, opts) =>
+        finish(ctx, await ctx.service().resume(id as string, (opts as { wait: boolean }).wait), opts),
+      ),
+    );
 
   program
     .command('promote')
-    .description('continue a paused deployment past its pause (--full: skip all remaining steps and analysis)')
+    .description(
+      'continue a paused deployment past its pause (--full: skip all remaining steps and analysis)',
+    )
     .argument('<id>', 'deployment id')
     .option('--full', 'promote to 100% now', false)
     .option('--wait', 'block at later pauses', false)
@@ -138,7 +172,9 @@ export function registerLifecycle(program: Command, wrap: Wrap): void {
           const o = opts as { by: string; comment?: string };
           const service = ctx.service();
           const record =
-            decision === 'approve' ? await service.approve(id as string, o.by, o.comment) : await service.reject(id as string, o.by, o.comment);
+            decision === 'approve'
+              ? await service.approve(id as string, o.by, o.comment)
+              : await service.reject(id as string, o.by, o.comment);
           return finish(ctx, record, opts, decision === 'reject' ? 0 : undefined);
         }),
       );
@@ -146,7 +182,9 @@ export function registerLifecycle(program: Command, wrap: Wrap): void {
 
   program
     .command('rollback')
-    .description('deploy the previous COMPLETED versions again (or those of --to ID), skipping steps and analysis')
+    .description(
+      'deploy the previous COMPLETED versions again (or those of --to ID), skipping steps and analysis',
+    )
     .requiredOption('--env <env>', 'environment')
     .option('--to <id>', 'a COMPLETED deployment to go back to')
     .option(...DOTENV)

@@ -14,7 +14,10 @@ import {
 import type { Handler } from '../main.js';
 import { collect, parsePairs } from './deploy.js';
 
-export function registerPipeline(program: Command, wrap: (h: Handler) => (...args: unknown[]) => Promise<void>): void {
+export function registerPipeline(
+  program: Command,
+  wrap: (h: Handler) => (...args: unknown[]) => Promise<void>,
+): void {
   const pipeline = program.command('pipeline').description('standalone pipelines on the deployment engine');
   pipeline
     .command('run')
@@ -43,7 +46,9 @@ export function registerPipeline(program: Command, wrap: (h: Handler) => (...arg
         };
         const concurrency = o.concurrency === undefined ? undefined : Number(o.concurrency);
         if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
-          throw new ValidationError(`--concurrency ${o.concurrency}: expected a whole number ≥ 1`, { path: '--concurrency' });
+          throw new ValidationError(`--concurrency ${o.concurrency}: expected a whole number ≥ 1`, {
+            path: '--concurrency',
+          });
         }
         const controller = new AbortController();
         const onSignal = () => controller.abort(new Error('interrupted'));
@@ -57,17 +62,40 @@ export function registerPipeline(program: Command, wrap: (h: Handler) => (...arg
           signal: controller.signal,
           ...(concurrency !== undefined ? { concurrency } : {}),
           onTransition: (e) => {
-            const mark = e.status === 'IN_PROGRESS' ? '▶' : e.status === 'COMPLETED' ? '✔' : e.status === 'FAILED' ? '✘' : '·';
-            ctx.output.log(`${mark} ${e.stepId}${e.skipped ? ' (skipped)' : ''}${e.error ? `: ${e.error}` : ''}`);
+            const mark =
+              e.status === 'IN_PROGRESS'
+                ? '▶'
+                : e.status === 'COMPLETED'
+                  ? '✔'
+                  : e.status === 'FAILED'
+                    ? '✘'
+                    : '·';
+            ctx.output.log(
+              `${mark} ${e.stepId}${e.skipped ? ' (skipped)' : ''}${e.error ? `: ${e.error}` : ''}`,
+            );
           },
         });
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        const steps = outcome.state.pipeline.stages.flatMap((s) => s.steps.map((st) => ({ id: st.id, status: st.status })));
-        const exitCode = outcome.status === 'COMPLETED' || outcome.status === 'PAUSED' ? ExitCode.Success : ExitCode.DeploymentFailed;
+        const steps = outcome.state.pipeline.stages.flatMap((s) =>
+          s.steps.map((st) => ({ id: st.id, status: st.status })),
+        );
+        const exitCode =
+          outcome.status === 'COMPLETED' || outcome.status === 'PAUSED'
+            ? ExitCode.Success
+            : ExitCode.DeploymentFailed;
         ctx.output.result(
-          { id, status: outcome.status, failed: outcome.failed ?? null, paused: outcome.paused ?? null, steps, record: backend.locate(key), exitCode },
-          () => `pipeline ${compiled.definition.name}: ${outcome.status}${outcome.failed ? ` (${outcome.failed.stepId}: ${outcome.failed.error})` : ''}`,
+          {
+            id,
+            status: outcome.status,
+            failed: outcome.failed ?? null,
+            paused: outcome.paused ?? null,
+            steps,
+            record: backend.locate(key),
+            exitCode,
+          },
+          () =>
+            `pipeline ${compiled.definition.name}: ${outcome.status}${outcome.failed ? ` (${outcome.failed.stepId}: ${outcome.failed.error})` : ''}`,
         );
         return exitCode;
       }),

@@ -3,10 +3,15 @@ import { ExitCode, ValidationError } from '@eds/core';
 import type { Handler } from '../main.js';
 import { collect, parsePairs } from './deploy.js';
 
-export function registerRender(program: Command, wrap: (h: Handler) => (...args: unknown[]) => Promise<void>): void {
+export function registerRender(
+  program: Command,
+  wrap: (h: Handler) => (...args: unknown[]) => Promise<void>,
+): void {
   program
     .command('render')
-    .description('render the environment: Kubernetes manifests (default) or, with --config, the configuration values')
+    .description(
+      'render the environment: Kubernetes manifests (default) or, with --config, the configuration values',
+    )
     .requiredOption('--env <env>', 'environment')
     .option('-o, --output <dir>', 'write one file per document into this directory')
     .option('--format <format>', 'yaml | json', 'yaml')
@@ -15,12 +20,24 @@ export function registerRender(program: Command, wrap: (h: Handler) => (...args:
     .option('--include-secrets', 'put secret values into Secret manifests (only with -o)', false)
     .action(
       wrap(async (ctx, opts) => {
-        const o = opts as { env: string; output?: string; format: string; set: string[]; config: boolean; includeSecrets: boolean };
+        const o = opts as {
+          env: string;
+          output?: string;
+          format: string;
+          set: string[];
+          config: boolean;
+          includeSecrets: boolean;
+        };
         if (o.format !== 'yaml' && o.format !== 'json') {
-          throw new ValidationError(`--format ${o.format}: expected yaml or json`, { path: '--format', expected: 'yaml | json' });
+          throw new ValidationError(`--format ${o.format}: expected yaml or json`, {
+            path: '--format',
+            expected: 'yaml | json',
+          });
         }
         if (o.includeSecrets && !o.output) {
-          throw new ValidationError('--include-secrets writes secret values: use it only with -o DIR', { path: '--include-secrets' });
+          throw new ValidationError('--include-secrets writes secret values: use it only with -o DIR', {
+            path: '--include-secrets',
+          });
         }
         const rendered = await ctx.service().render({
           loaded: ctx.spec,
@@ -30,8 +47,14 @@ export function registerRender(program: Command, wrap: (h: Handler) => (...args:
           includeSecrets: o.includeSecrets,
           ...(o.output ? { outDir: o.output } : {}),
         });
-        ctx.output.result({ environment: o.env, hash: rendered.hash, files: rendered.files, exitCode: 0 }, () =>
-          o.config ? rendered.configText : o.output ? `wrote ${rendered.files.length} file(s) to ${o.output}` : rendered.text.trimEnd(),
+        ctx.output.result(
+          { environment: o.env, hash: rendered.hash, files: rendered.files, exitCode: 0 },
+          () =>
+            o.config
+              ? rendered.configText
+              : o.output
+                ? `wrote ${rendered.files.length} file(s) to ${o.output}`
+                : rendered.text.trimEnd(),
         );
         return ExitCode.Success;
       }),

@@ -593,7 +593,10 @@ export class Controller {
 
   async #session(record: DeploymentRecord): Promise<DeploymentSession> {
     const app = record.spec.application as unknown as AppSpec;
-    const target = lazyTarget(() => this.options.openTarget(app, record.deployment.environment), `${record.deployment.environment} target`);
+    const target = lazyTarget(
+      () => this.options.openTarget(app, record.deployment.environment),
+      `${record.deployment.environment} target`,
+    );
     const instanceEnv = this.options.instanceEnv
       ? await this.options.instanceEnv(record)
       : { ...record.spec.request.set };

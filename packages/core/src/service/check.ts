@@ -41,7 +41,8 @@ function policyLayers(spec: AppSpec, environment: string, file: string): Policy[
   for (const [raw, pathPrefix] of sources) {
     if (raw === undefined) continue;
     const parsed = parsePolicy(raw, { file, pathPrefix });
-    if (!parsed.success) throw parsed.errors[0] ?? new ValidationError('invalid policy', { file, path: pathPrefix });
+    if (!parsed.success)
+      throw parsed.errors[0] ?? new ValidationError('invalid policy', { file, path: pathPrefix });
     layers.push(parsed.policy);
   }
   return layers;
@@ -67,7 +68,9 @@ export async function checkEnvironment(input: CheckInput): Promise<SecurityCheck
   const { documents, notes } = await manifestsToCheck(input, rendered, envSpec.target);
   const layers = policyLayers(input.spec, input.environment, input.specFile);
   const baseDir = path.dirname(input.specFile);
-  const policyReports = resolvePolicy(layers, envSpec.tier).vulnerabilities.reports.map((p) => path.resolve(baseDir, p));
+  const policyReports = resolvePolicy(layers, envSpec.tier).vulnerabilities.reports.map((p) =>
+    path.resolve(baseDir, p),
+  );
   const reports = await loadVulnerabilityReports([...(input.vulnReports ?? []), ...policyReports]);
   return runSecurityCheck({
     documents,
@@ -95,10 +98,21 @@ async function manifestsToCheck(
   if (!kubernetes && withoutImage.length > 0) {
     return {
       documents: [],
-      notes: [{ file: input.specFile, message: `manifest rules skipped: host-only component(s) ${withoutImage.join(', ')} have no image, so no Kubernetes manifests are rendered` }],
+      notes: [
+        {
+          file: input.specFile,
+          message: `manifest rules skipped: host-only component(s) ${withoutImage.join(', ')} have no image, so no Kubernetes manifests are rendered`,
+        },
+      ],
     };
   }
-  const manifests = await renderManifests({ spec: input.spec, specFile: input.specFile, rendered, format: 'yaml', secretData: 'omit' });
+  const manifests = await renderManifests({
+    spec: input.spec,
+    specFile: input.specFile,
+    rendered,
+    format: 'yaml',
+    secretData: 'omit',
+  });
   const loaded = loadManifests(manifests.text, `rendered/${input.environment}.yaml`);
   return { documents: [...loaded.documents], notes: [...loaded.notes] };
 }
@@ -110,7 +124,11 @@ export interface ReportPaths {
 }
 
 /** Write the requested reports (SARIF for code scanning, JUnit for GitLab/Jenkins, Markdown for people). */
-export async function writeCheckReports(result: SecurityCheckResult, paths: ReportPaths, baseDir: string): Promise<string[]> {
+export async function writeCheckReports(
+  result: SecurityCheckResult,
+  paths: ReportPaths,
+  baseDir: string,
+): Promise<string[]> {
   const written: string[] = [];
   const outputs: [string | undefined, () => string][] = [
     [paths.sarif, () => toSarif(result, { baseDir })],

@@ -88,7 +88,9 @@ export class EdsService {
           const env = app.environments[environment];
           if (!env) throw new ValidationError(`environment ${environment} is not in the deployment's spec`);
           const routerPorts = Object.fromEntries(
-            app.components.filter((c) => c.port !== undefined && c.port > 0).map((c) => [c.name, c.port as number]),
+            app.components
+              .filter((c) => c.port !== undefined && c.port > 0)
+              .map((c) => [c.name, c.port as number]),
           );
           return openTarget(env.target, { stateDir: this.options.stateDir, env: this.env, routerPorts });
         },
@@ -134,7 +136,12 @@ export class EdsService {
   }
 
   /** `eds check`: the policy decision and the reports, without deploying. */
-  async check(loaded: LoadedSpec, environment: string, vulnReports: string[], reports: ReportPaths): Promise<{ result: SecurityCheckResult; written: string[] }> {
+  async check(
+    loaded: LoadedSpec,
+    environment: string,
+    vulnReports: string[],
+    reports: ReportPaths,
+  ): Promise<{ result: SecurityCheckResult; written: string[] }> {
     const result = await checkEnvironment({
       spec: loaded.spec,
       specFile: loaded.file,
@@ -149,7 +156,9 @@ export class EdsService {
   }
 
   /** `eds render`: the environment's configuration (host targets) and Kubernetes manifests, deterministic. */
-  async render(input: RenderInput): Promise<{ text: string; files: string[]; hash: string; configText: string }> {
+  async render(
+    input: RenderInput,
+  ): Promise<{ text: string; files: string[]; hash: string; configText: string }> {
     environmentOf(input.loaded.spec, input.environment, input.loaded.file);
     const rendered = await renderConfig({
       spec: input.loaded.spec,
@@ -169,14 +178,24 @@ export class EdsService {
       store: new ConfigStore(this.store.backend),
     });
     const files = input.outDir ? await writeRendered(input.outDir, manifests) : [];
-    return { text: manifests.text, files, hash: rendered.hash, configText: configText(snapshotOfRender(rendered)) };
+    return {
+      text: manifests.text,
+      files,
+      hash: rendered.hash,
+      configText: configText(snapshotOfRender(rendered)),
+    };
   }
 
   configHistory(application: string, environment: string): Promise<ConfigVersionSummary[]> {
     return configHistory(new ConfigStore(this.store.backend), application, environment);
   }
 
-  configDiff(application: string, environment: string, from?: number, to?: number): Promise<ConfigDiffResult> {
+  configDiff(
+    application: string,
+    environment: string,
+    from?: number,
+    to?: number,
+  ): Promise<ConfigDiffResult> {
     return configDiff(new ConfigStore(this.store.backend), application, environment, from, to);
   }
 
@@ -185,14 +204,21 @@ export class EdsService {
    * version V's values, passed as request values so the record shows what was rolled back to.
    */
   async configRollback(loaded: LoadedSpec, environment: string, version: number): Promise<DeploymentRecord> {
-    const old = await loadConfigVersion(new ConfigStore(this.store.backend), loaded.spec.name, environment, version);
+    const old = await loadConfigVersion(
+      new ConfigStore(this.store.backend),
+      loaded.spec.name,
+      environment,
+      version,
+    );
     const values = (old.data as { values?: Record<string, unknown> }).values ?? {};
     const set: Record<string, string> = {};
     for (const [key, value] of Object.entries(values)) {
       if (value === null || typeof value !== 'object') set[key] = String(value);
     }
     const latest = await this.store.latest(loaded.spec.name, environment);
-    const versions = Object.fromEntries((latest?.deployment.components ?? []).map((c) => [c.name, c.version]));
+    const versions = Object.fromEntries(
+      (latest?.deployment.components ?? []).map((c) => [c.name, c.version]),
+    );
     return this.deploy({ loaded, environment, versions, set });
   }
 }

@@ -50,7 +50,13 @@ export function deploymentHooks(options: DeploymentHooksOptions): {
     render: async (session: DeploymentSession) => {
       const rendered = await render(session.record);
       const { record, created } = await configs.save(rendered, { createdBy: session.deps.actor.user });
-      return { version: record.version, hash: rendered.hash, created, sources: rendered.sources, secrets: rendered.references };
+      return {
+        version: record.version,
+        hash: rendered.hash,
+        created,
+        sources: rendered.sources,
+        secrets: rendered.references,
+      };
     },
     check: async (session: DeploymentSession) => {
       const record = session.record;
@@ -64,9 +70,13 @@ export function deploymentHooks(options: DeploymentHooksOptions): {
         ...(options.vulnReports ? { vulnReports: options.vulnReports } : {}),
       });
       const summary = toAuditSummary(result);
-      await session.event('SecurityChecked', `security check: ${result.decision.blocked ? 'BLOCKED' : 'passed'} (${result.findings.length} finding(s))`, {
-        ...summary,
-      } as Record<string, unknown>);
+      await session.event(
+        'SecurityChecked',
+        `security check: ${result.decision.blocked ? 'BLOCKED' : 'passed'} (${result.findings.length} finding(s))`,
+        {
+          ...summary,
+        } as Record<string, unknown>,
+      );
       if (result.decision.blocked) {
         await session.mutate((r) => {
           r.reports.blockedByPolicy = true;

@@ -61,7 +61,10 @@ export async function applyObject(
       {
         body,
         contentType: 'application/apply-patch+yaml',
-        query: { fieldManager: options.fieldManager ?? FIELD_MANAGER, force: options.forceConflicts === true },
+        query: {
+          fieldManager: options.fieldManager ?? FIELD_MANAGER,
+          force: options.forceConflicts === true,
+        },
       },
     );
   } catch (error) {

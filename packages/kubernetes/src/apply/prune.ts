@@ -46,7 +46,10 @@ export function assertPrunableNamespace(namespace: string, allowProtected: boole
   if (!allowProtected && (PROTECTED_NAMESPACES as readonly string[]).includes(namespace)) {
     throw new ValidationError(
       `refusing to prune in the protected namespace ${namespace}: other applications live there`,
-      { code: 'PROTECTED_NAMESPACE', expected: 'a namespace of its own, or an explicit allowProtectedNamespace' },
+      {
+        code: 'PROTECTED_NAMESPACE',
+        expected: 'a namespace of its own, or an explicit allowProtectedNamespace',
+      },
     );
   }
 }

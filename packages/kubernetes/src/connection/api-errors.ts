@@ -15,7 +15,11 @@ export interface ApiStatus {
   message?: string;
   reason?: string;
   code?: number;
-  details?: { name?: string; kind?: string; causes?: { reason?: string; message?: string; field?: string }[] };
+  details?: {
+    name?: string;
+    kind?: string;
+    causes?: { reason?: string; message?: string; field?: string }[];
+  };
 }
 
 /**
@@ -78,7 +82,7 @@ export function apiError(
   let parsed: ApiStatus | undefined;
   try {
     const value = JSON.parse(body) as unknown;
-    if (value && typeof value === 'object') parsed = value as ApiStatus;
+    if (value && typeof value === 'object') parsed = value;
   } catch {
     parsed = undefined;
   }
@@ -137,6 +141,8 @@ export function unknownKind(apiVersion: string, kind: string, server: string): V
 
 export function isApiError(error: unknown, status: number, reason?: string): error is KubeApiError {
   return (
-    error instanceof KubeApiError && error.status === status && (reason === undefined || error.reason === reason)
+    error instanceof KubeApiError &&
+    error.status === status &&
+    (reason === undefined || error.reason === reason)
   );
 }

@@ -35,7 +35,14 @@ export interface WatchHandle {
 }
 
 /** Network failures worth another try: the server may be restarting or a load balancer flapping. */
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN', 'EPIPE']);
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
 
 class TransientFailure extends Error {}
@@ -116,7 +123,10 @@ export class KubeClient {
       ...((base.headers ?? {}) as http.OutgoingHttpHeaders),
       accept: 'application/json',
       ...(body !== undefined
-        ? { 'content-type': options.contentType ?? 'application/json', 'content-length': Buffer.byteLength(body) }
+        ? {
+            'content-type': options.contentType ?? 'application/json',
+            'content-length': Buffer.byteLength(body),
+          }
         : {}),
     };
     const transport = url.protocol === 'https:' ? https : http;
@@ -142,7 +152,9 @@ export class KubeClient {
           response.on('error', (error) => reject(new TransientFailure(error.message)));
         },
       );
-      request.on('timeout', () => request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+      request.on('timeout', () =>
+        request.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
+      );
       request.on('error', (error: NodeJS.ErrnoException) => {
         reject(
           TRANSIENT_CODES.has(error.code ?? '') || error.code === 'ENOTFOUND'

@@ -64,6 +64,21 @@ function loadFile(file: string): KubeConfig {
 }
 
 /**
+ * kubectl talks to a plain-http server (`kubectl proxy`, a local emulator) as configured; client-node refuses
+ * unless skipTLSVerify is set. There is no TLS to verify on http, so setting it changes nothing else.
+ */
+function allowPlainHttp(config: KubeConfig): KubeConfig {
+  const copy = new KubeConfig();
+  copy.loadFromOptions({
+    clusters: config.clusters.map((c) => (c.server.startsWith('http:') ? { ...c, skipTLSVerify: true } : c)),
+    contexts: config.contexts,
+    users: config.users,
+    currentContext: config.currentContext,
+  });
+  return copy;
+}
+
+/**
  * Load the cluster configuration the way kubectl does (explicit file, KUBECONFIG, ~/.kube/config, in-cluster),
  * select the context, and check that it names a cluster with a server. Every problem is a ValidationError
  * (exit 2) naming the file, never a stack trace.
@@ -74,7 +89,7 @@ export function loadKubeConfig(settings: ConnectionSettings = {}): LoadedConfig 
   let config: KubeConfig;
   let source: string;
   if (paths.length > 0) {
-    config = loadFile(paths[0] as string);
+    config = loadFile(paths[0]);
     for (const extra of paths.slice(1)) {
       if (fs.existsSync(extra)) config.mergeConfig(loadFile(extra), true);
     }
@@ -104,12 +119,14 @@ export function loadKubeConfig(settings: ConnectionSettings = {}): LoadedConfig 
     throw invalid(source, `current-context "${config.getCurrentContext()}" does not exist`);
   }
   const cluster = config.getCurrentCluster();
-  if (!cluster?.server) throw invalid(source, `context "${config.getCurrentContext()}" has no cluster server`);
+  if (!cluster?.server)
+    throw invalid(source, `context "${config.getCurrentContext()}" has no cluster server`);
   try {
     new URL(cluster.server);
   } catch (cause) {
     throw invalid(source, `cluster server "${cluster.server}" is not a URL`, cause);
   }
+  if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify) config = allowPlainHttp(config);
   const user = config.getCurrentUser();
   // Tokens and passwords must never reach a log or an error message.
   if (user?.token) registerSecret(user.token);

@@ -60,7 +60,8 @@ export function judgeDeployment(deployment: DeploymentObject, pods: readonly Pod
       };
     }
   }
-  if (observed < generation) return { state: 'progressing', message: `waiting for the controller (${summary})` };
+  if (observed < generation)
+    return { state: 'progressing', message: `waiting for the controller (${summary})` };
   if (updated >= desired && available >= desired && total <= desired) {
     return { state: 'done', message: summary };
   }

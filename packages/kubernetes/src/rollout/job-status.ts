@@ -10,7 +10,11 @@ export function judgeJob(job: JobObject, now: Date = new Date()): RolloutVerdict
   }
   const limit = job.spec?.backoffLimit ?? 6;
   if ((status.failed ?? 0) > 0 && (status.failed ?? 0) >= limit) {
-    return { state: 'failed', reason: 'BackoffLimitExceeded', message: `${status.failed} failed pods, backoffLimit ${limit}` };
+    return {
+      state: 'failed',
+      reason: 'BackoffLimitExceeded',
+      message: `${status.failed} failed pods, backoffLimit ${limit}`,
+    };
   }
   if (status.conditions?.some((c) => c.type === 'Complete' && c.status === 'True')) {
     return { state: 'done', message: `${status.succeeded ?? 0} succeeded` };
@@ -18,5 +22,8 @@ export function judgeJob(job: JobObject, now: Date = new Date()): RolloutVerdict
   if (status.startTime && now.getTime() - new Date(status.startTime).getTime() > 5000) {
     return { state: 'done', message: `running (${status.active ?? 0} active) for more than 5s` };
   }
-  return { state: 'progressing', message: `${status.active ?? 0} active, ${status.succeeded ?? 0} succeeded` };
+  return {
+    state: 'progressing',
+    message: `${status.active ?? 0} active, ${status.succeeded ?? 0} succeeded`,
+  };
 }

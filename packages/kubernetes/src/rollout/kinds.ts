@@ -2,7 +2,8 @@
 
 export interface Condition {
   type: string;
-  status: 'True' | 'False' | 'Unknown' | string;
+  /** `True`, `False` or `Unknown`. */
+  status: string;
   reason?: string;
   message?: string;
 }
@@ -22,6 +23,8 @@ export interface ObjectMeta {
 export interface ContainerSpec {
   name: string;
   image?: string;
+  ports?: { containerPort?: number }[];
+  readinessProbe?: { httpGet?: { path?: string } };
 }
 
 export interface PodTemplate {
@@ -75,5 +78,11 @@ export interface PodObject {
 export interface JobObject {
   metadata: ObjectMeta;
   spec?: { backoffLimit?: number };
-  status?: { active?: number; succeeded?: number; failed?: number; startTime?: string; conditions?: Condition[] };
+  status?: {
+    active?: number;
+    succeeded?: number;
+    failed?: number;
+    startTime?: string;
+    conditions?: Condition[];
+  };
 }

@@ -24,9 +24,12 @@ export class ObjectCache<T extends { metadata: ObjectMeta }> {
   /** List once, then keep watching from the list's resourceVersion. Idempotent. */
   start(): Promise<void> {
     this.#synced ??= (async () => {
-      const list = await this.client.get<{ metadata?: { resourceVersion?: string }; items?: T[] }>(this.path, {
-        labelSelector: this.labelSelector,
-      });
+      const list = await this.client.get<{ metadata?: { resourceVersion?: string }; items?: T[] }>(
+        this.path,
+        {
+          labelSelector: this.labelSelector,
+        },
+      );
       for (const item of list.items ?? []) this.#objects.set(item.metadata.name, item);
       this.#watch = this.client.watch<T>(
         this.path,

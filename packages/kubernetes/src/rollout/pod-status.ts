@@ -8,7 +8,8 @@ export interface PodFailure {
 }
 
 /** Image pull errors that retrying cannot fix (krane: ErrImagePull counts only with "not found"). */
-const PERMANENT_PULL = /not found|manifest unknown|repository does not exist|no such host|unauthorized|denied/i;
+const PERMANENT_PULL =
+  /not found|manifest unknown|repository does not exist|no such host|unauthorized|denied/i;
 
 function containerFailure(pod: string, status: ContainerStatus): PodFailure | undefined {
   const waiting = status.state?.waiting;
@@ -17,7 +18,9 @@ function containerFailure(pod: string, status: ContainerStatus): PodFailure | un
   switch (reason) {
     case 'CrashLoopBackOff': {
       const last = status.lastState?.terminated;
-      const exit = last ? ` (last exit code ${last.exitCode ?? '?'}${last.reason ? `, ${last.reason}` : ''})` : '';
+      const exit = last
+        ? ` (last exit code ${last.exitCode ?? '?'}${last.reason ? `, ${last.reason}` : ''})`
+        : '';
       return {
         pod,
         reason,
@@ -60,7 +63,11 @@ export function podFailure(pod: PodObject): PodFailure | undefined {
   }
   const scheduled = status.conditions?.find((c) => c.type === 'PodScheduled');
   if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
-    return { pod: name, reason: 'Unschedulable', message: `pod cannot be scheduled: ${scheduled.message ?? ''}`.trim() };
+    return {
+      pod: name,
+      reason: 'Unschedulable',
+      message: `pod cannot be scheduled: ${scheduled.message ?? ''}`.trim(),
+    };
   }
   return undefined;
 }

@@ -102,7 +102,10 @@ export class WorkloadTracker {
       const fail = (error: Error) => finish(() => reject(error));
       cleanups.push(this.deployments.onError(fail), this.pods.onError(fail));
       if (options.signal) {
-        const abort = () => finish(() => reject(options.signal?.reason ?? new Error('aborted')));
+        const abort = () => {
+          const reason: unknown = options.signal?.reason;
+          finish(() => reject(reason instanceof Error ? reason : new Error('aborted')));
+        };
         options.signal.addEventListener('abort', abort, { once: true });
         cleanups.push(() => options.signal?.removeEventListener('abort', abort));
       }

@@ -26,7 +26,7 @@ export function twoWaySplit(weights: TrafficWeights, currentPrimary: string | un
   const primary =
     currentPrimary && weighted.some(([v]) => v === currentPrimary)
       ? currentPrimary
-      : (weighted.sort((a, b) => b[1] - a[1])[0] as [string, number])[0];
+      : weighted.sort((a, b) => b[1] - a[1])[0][0];
   const other = weighted.find(([v]) => v !== primary);
   return other ? { primary, canary: other[0], canaryWeight: other[1] } : { primary, canaryWeight: 0 };
 }

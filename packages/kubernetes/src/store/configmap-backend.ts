@@ -1,7 +1,13 @@
 import type { DocumentBackend, StoredDocument } from '@eds/core';
 import { isApiError } from '../connection/api-errors.js';
 import type { KubeClient } from '../connection/kube-client.js';
-import { childNames, documentLabels, documentName, prefixSelector, STORE_ANNOTATION } from './document-names.js';
+import {
+  childNames,
+  documentLabels,
+  documentName,
+  prefixSelector,
+  STORE_ANNOTATION,
+} from './document-names.js';
 import { leaseSpecOf } from './lease-codec.js';
 import { decodePayload, encodePayload, type Payload } from './payload.js';
 
@@ -28,7 +34,11 @@ interface Kind {
 function kindOf(key: string, namespace: string): Kind {
   const ns = encodeURIComponent(namespace);
   return key.startsWith('locks/')
-    ? { collection: `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`, apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' }
+    ? {
+        collection: `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`,
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+      }
     : { collection: `/api/v1/namespaces/${ns}/configmaps`, apiVersion: 'v1', kind: 'ConfigMap' };
 }
 
@@ -57,7 +67,9 @@ export class ConfigMapBackend implements DocumentBackend {
 
   async #get(key: string): Promise<StoredObject | undefined> {
     try {
-      return await this.client.get<StoredObject>(`${kindOf(key, this.namespace).collection}/${documentName(key)}`);
+      return await this.client.get<StoredObject>(
+        `${kindOf(key, this.namespace).collection}/${documentName(key)}`,
+      );
     } catch (error) {
       if (isApiError(error, 404)) return undefined;
       throw error;
@@ -65,7 +77,8 @@ export class ConfigMapBackend implements DocumentBackend {
   }
 
   #textOf(key: string, object: StoredObject): string {
-    if (kindOf(key, this.namespace).kind === 'Lease') return object.metadata.annotations?.[STORE_ANNOTATION.lock] ?? '';
+    if (kindOf(key, this.namespace).kind === 'Lease')
+      return object.metadata.annotations?.[STORE_ANNOTATION.lock] ?? '';
     return decodePayload(object);
   }
 
@@ -121,7 +134,9 @@ export class ConfigMapBackend implements DocumentBackend {
     }
     try {
       if (revision === 1 || !previous) {
-        const created = await this.client.request<StoredObject>('POST', collection, { body: this.#build(key, revision, text) });
+        const created = await this.client.request<StoredObject>('POST', collection, {
+          body: this.#build(key, revision, text),
+        });
         this.#remember(key, revision, created);
       } else {
         const updated = await this.client.request<StoredObject>('PUT', `${collection}/${documentName(key)}`, {

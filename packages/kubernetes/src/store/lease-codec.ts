@@ -40,7 +40,9 @@ export function leaseSpecOf(text: string): LeaseSpec {
   if (lock.acquiredAt) spec.acquireTime = microTime(lock.acquiredAt);
   if (lock.renewedAt) spec.renewTime = microTime(lock.renewedAt);
   if (lock.expiresAt && lock.renewedAt) {
-    const seconds = Math.ceil((new Date(lock.expiresAt).getTime() - new Date(lock.renewedAt).getTime()) / 1000);
+    const seconds = Math.ceil(
+      (new Date(lock.expiresAt).getTime() - new Date(lock.renewedAt).getTime()) / 1000,
+    );
     spec.leaseDurationSeconds = Math.max(1, seconds);
   }
   return spec;

@@ -37,10 +37,16 @@ export class KubernetesRouter implements TrafficRouter {
       : `http://${this.target.names(component).service}.${this.target.namespace}.svc`;
   }
 
-  async setWeights(component: string, weights: TrafficWeights, matches: TrafficMatch[] = []): Promise<TrafficState> {
+  async setWeights(
+    component: string,
+    weights: TrafficWeights,
+    matches: TrafficMatch[] = [],
+  ): Promise<TrafficState> {
     const total = Object.values(weights).reduce((a, b) => a + b, 0);
     if (total !== 100) {
-      throw new ValidationError(`traffic weights of ${component} sum to ${total}, not 100`, { code: 'INVALID_WEIGHTS' });
+      throw new ValidationError(`traffic weights of ${component} sum to ${total}, not 100`, {
+        code: 'INVALID_WEIGHTS',
+      });
     }
     if (this.layout === 'BLUE_GREEN') {
       const full = Object.entries(weights).filter(([, w]) => w > 0);
@@ -50,7 +56,7 @@ export class KubernetesRouter implements TrafficRouter {
           expected: 'one version at 100%',
         });
       }
-      await this.target.switchActive(component, (full[0] as [string, number])[0]);
+      await this.target.switchActive(component, full[0][0]);
     } else if (this.method) {
       await this.method.route(component, weights, matches);
     }
@@ -67,7 +73,12 @@ export class KubernetesRouter implements TrafficRouter {
     const data = (stored?.data as Record<string, string> | undefined)?.traffic;
     if (!data) return undefined;
     const parsed = JSON.parse(data) as StoredTraffic;
-    return { component, weights: parsed.weights, matches: parsed.matches, endpoint: this.#endpoint(component) };
+    return {
+      component,
+      weights: parsed.weights,
+      matches: parsed.matches,
+      endpoint: this.#endpoint(component),
+    };
   }
 
   async #store(component: string, traffic: StoredTraffic): Promise<void> {

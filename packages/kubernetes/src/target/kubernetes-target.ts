@@ -21,7 +21,12 @@ import { versionStatus } from './instance-status.js';
 import { KubernetesRouter } from './kubernetes-router.js';
 import { prometheusOnly } from './metrics.js';
 import { COLOURS, ComponentNames, SLOT_LABEL, versionSlug, type WorkloadLayout } from './naming.js';
-import { imageForVersion, type ComponentWorkload, type RollingSettings, type TrafficSettings } from './settings.js';
+import {
+  imageForVersion,
+  type ComponentWorkload,
+  type RollingSettings,
+  type TrafficSettings,
+} from './settings.js';
 import {
   deploymentManifest,
   envSecret,
@@ -69,7 +74,9 @@ export class KubernetesTarget implements Target, WorkloadControl {
     this.namespace = options.namespace;
     this.description = `Kubernetes ${options.client.server} namespace ${options.namespace} (${options.layout.toLowerCase()})`;
     const method =
-      options.layout === 'CANARY' ? createTrafficMethod(this, options.traffic ?? { method: 'replicas' }) : undefined;
+      options.layout === 'CANARY'
+        ? createTrafficMethod(this, options.traffic ?? { method: 'replicas' })
+        : undefined;
     this.router = new KubernetesRouter(this, options.layout, method);
   }
 
@@ -110,7 +117,9 @@ export class KubernetesTarget implements Target, WorkloadControl {
   }
 
   /** Deployments of a component with the version each runs. */
-  async deployments(component: string): Promise<{ deployment: DeploymentObject; version: string; slot: string }[]> {
+  async deployments(
+    component: string,
+  ): Promise<{ deployment: DeploymentObject; version: string; slot: string }[]> {
     const tracker = await this.tracker(component);
     return tracker.deployments
       .list()
@@ -189,7 +198,7 @@ export class KubernetesTarget implements Target, WorkloadControl {
 
   async #applyDeployment(component: string, workload: VersionWorkload): Promise<void> {
     const applied = await this.apply(deploymentManifest(workload));
-    (await this.tracker(component)).deployments.observe(applied as unknown as DeploymentObject);
+    (await this.tracker(component)).deployments.observe(applied);
   }
 
   /** Which slot a new version goes to under the layout. */
@@ -219,8 +228,10 @@ export class KubernetesTarget implements Target, WorkloadControl {
   async deploy(request: DeployVersionRequest & { image?: string }): Promise<VersionStatus> {
     const { component, version } = request;
     const spec = this.options.components?.[component];
-    const image = request.image ?? imageForVersion(spec, version) ?? (await this.#find(component, version))?.deployment
-      .spec?.template?.spec?.containers?.[0]?.image;
+    const image =
+      request.image ??
+      imageForVersion(spec, version) ??
+      (await this.#find(component, version))?.deployment.spec?.template?.spec?.containers?.[0]?.image;
     if (!image) {
       throw new ValidationError(`component ${component} has no image; a Kubernetes target needs one`, {
         code: 'MISSING_IMAGE',
@@ -242,7 +253,9 @@ export class KubernetesTarget implements Target, WorkloadControl {
       image,
       replicas,
       port: spec?.port ?? request.run?.port ?? DEFAULT_PORT,
-      ...((spec?.healthPath ?? request.health?.http) ? { healthPath: spec?.healthPath ?? request.health?.http } : {}),
+      ...((spec?.healthPath ?? request.health?.http)
+        ? { healthPath: spec?.healthPath ?? request.health?.http }
+        : {}),
       envHash: hashEnv(request.env ?? {}),
       ...(this.options.layout === 'ROLLING'
         ? { rolling: this.options.rolling ?? { maxSurge: 1, maxUnavailable: 0 } }
@@ -263,11 +276,15 @@ export class KubernetesTarget implements Target, WorkloadControl {
         return;
       case 'BLUE_GREEN':
         // The new colour is reachable on the preview Service; the active one changes only at the switch.
-        await this.apply(serviceManifest(names.previewService, this.namespace, owner, slotSelector(owner, slot)));
+        await this.apply(
+          serviceManifest(names.previewService, this.namespace, owner, slotSelector(owner, slot)),
+        );
         return;
       case 'CANARY':
         await this.apply(serviceManifest(names.service, this.namespace, owner, slotSelector(owner)));
-        await this.apply(serviceManifest(names.slotService(slot), this.namespace, owner, slotSelector(owner, slot)));
+        await this.apply(
+          serviceManifest(names.slotService(slot), this.namespace, owner, slotSelector(owner, slot)),
+        );
         return;
     }
   }
@@ -281,7 +298,9 @@ export class KubernetesTarget implements Target, WorkloadControl {
       });
     }
     const owner = this.owner(component);
-    await this.apply(serviceManifest(this.names(component).service, this.namespace, owner, slotSelector(owner, found.slot)));
+    await this.apply(
+      serviceManifest(this.names(component).service, this.namespace, owner, slotSelector(owner, found.slot)),
+    );
   }
 
   async remove(component: string, version: string): Promise<void> {
@@ -307,16 +326,21 @@ export class KubernetesTarget implements Target, WorkloadControl {
       // ROLLING: pods of a version the Deployment is replacing still serve until they are gone.
       const old = tracker.pods
         .list()
-        .filter((p) => p.metadata.labels?.[LABEL.version] === labelValue(version) && !p.metadata.deletionTimestamp);
+        .filter(
+          (p) => p.metadata.labels?.[LABEL.version] === labelValue(version) && !p.metadata.deletionTimestamp,
+        );
       return old.length ? versionStatus(component, version, 0, old, port) : undefined;
     }
     const pods = currentPods(found.deployment, tracker.podsOf(found.deployment));
     const verdict = judgeDeployment(found.deployment, tracker.podsOf(found.deployment));
     if (verdict.state === 'failed') {
-      throw new DeploymentFailedError(`${component}@${version}: Deployment/${found.deployment.metadata.name} failed: ${verdict.message}`, {
-        code: 'ROLLOUT_FAILED',
-        details: { reason: verdict.reason, resource: `Deployment/${found.deployment.metadata.name}` },
-      });
+      throw new DeploymentFailedError(
+        `${component}@${version}: Deployment/${found.deployment.metadata.name} failed: ${verdict.message}`,
+        {
+          code: 'ROLLOUT_FAILED',
+          details: { reason: verdict.reason, resource: `Deployment/${found.deployment.metadata.name}` },
+        },
+      );
     }
     return versionStatus(component, version, found.deployment.spec?.replicas ?? 0, pods, port);
   }

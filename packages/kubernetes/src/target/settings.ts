@@ -77,7 +77,10 @@ export function parseTrafficSettings(value: unknown, path = 'target.traffic'): T
 }
 
 /** The image for a version: the tag follows the version when the spec's tag is the spec's version. */
-export function imageForVersion(workload: ComponentWorkload | undefined, version: string): string | undefined {
+export function imageForVersion(
+  workload: ComponentWorkload | undefined,
+  version: string,
+): string | undefined {
   const image = workload?.image;
   if (!image) return undefined;
   const at = image.indexOf('@');

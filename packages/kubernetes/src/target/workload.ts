@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Manifest } from '../apply/manifest.js';
 import { ANNOTATION, LABEL, labelValue, ownershipLabels, type Ownership } from '../apply/ownership.js';
-import type { ContainerSpec, DeploymentObject } from '../rollout/kinds.js';
+import type { DeploymentObject } from '../rollout/kinds.js';
 import { SLOT_LABEL, type ComponentNames } from './naming.js';
 import type { RollingSettings } from './settings.js';
 
@@ -21,7 +21,10 @@ export interface VersionWorkload {
 }
 
 /** Labels a selector may use: they never change for the life of a Deployment (selectors are immutable). */
-export function slotSelector(owner: Ownership & { component: string }, slot?: string): Record<string, string> {
+export function slotSelector(
+  owner: Ownership & { component: string },
+  slot?: string,
+): Record<string, string> {
   return {
     [LABEL.name]: labelValue(owner.application),
     [LABEL.environment]: labelValue(owner.environment),
@@ -135,12 +138,7 @@ export function workloadFromDeployment(
   const annotations = deployment.metadata.annotations ?? {};
   const version = annotations[ANNOTATION.version];
   const slot = deployment.spec?.selector?.matchLabels?.[SLOT_LABEL];
-  const container = deployment.spec?.template?.spec?.containers?.[0] as
-    | (ContainerSpec & {
-        ports?: { containerPort?: number }[];
-        readinessProbe?: { httpGet?: { path?: string } };
-      })
-    | undefined;
+  const container = deployment.spec?.template?.spec?.containers?.[0];
   if (!version || !slot || !container?.image) return undefined;
   const spec = deployment.spec as DeploymentObject['spec'] & {
     strategy?: { rollingUpdate?: RollingSettings };

@@ -17,7 +17,9 @@ export function decodeObject(rt: ResourceType, raw: unknown, urlNamespace: strin
     throw badRequest(`the kind in the data (${String(raw.kind)}) does not match the expected kind (${rt.kind})`);
   }
   checkDecodable(rt, raw);
-  const object = { ...raw, apiVersion: expected, kind: rt.kind, metadata: { ...(isObject(raw.metadata) ? raw.metadata : {}) } } as KubeObject;
+  // Server-owned metadata (uid, resourceVersion, creationTimestamp) is filled in by the store.
+  const metadata = { ...(isObject(raw.metadata) ? raw.metadata : {}) } as unknown as KubeObject['metadata'];
+  const object: KubeObject = { ...raw, apiVersion: expected, kind: rt.kind, metadata };
   if (typeof object.metadata.name !== 'string') object.metadata.name = '';
   if (rt.namespaced) {
     const bodyNamespace = object.metadata.namespace;

@@ -12,6 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sealEnv, unsealEnv } from './sealed-env.js';
 import { z } from 'zod';
 import { InternalError } from '../../errors/index.js';
 import { writeFileAtomic } from './atomic-file.js';
@@ -102,11 +103,27 @@ export async function loadDesiredState(stateDir: string): Promise<PersistedState
       },
     );
   }
-  return state;
+  return mapEnvs(state, (env) => unsealEnv(stateDir, env));
 }
 
 export function saveDesiredState(stateDir: string, state: PersistedState): Promise<void> {
-  return writeFileAtomic(join(stateDir, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
+  const sealed = mapEnvs(state, (env) => sealEnv(stateDir, env));
+  return writeFileAtomic(join(stateDir, STATE_FILE), JSON.stringify(sealed, null, 2) + '\n');
+}
+
+/** A copy of the state with every version's environment transformed (sealed on disk, plain in memory). */
+function mapEnvs(
+  state: PersistedState,
+  transform: (env: Record<string, string>) => Record<string, string>,
+): PersistedState {
+  const components: PersistedState['components'] = {};
+  for (const [name, component] of Object.entries(state.components)) {
+    const versions: PersistedComponent['versions'] = {};
+    for (const [version, spec] of Object.entries(component.versions))
+      versions[version] = { ...spec, env: transform(spec.env) };
+    components[name] = { ...component, versions };
+  }
+  return { ...state, components };
 }
 
 export async function loadInstancesRecord(stateDir: string): Promise<InstancesRecord> {

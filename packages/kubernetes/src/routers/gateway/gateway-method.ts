@@ -37,7 +37,9 @@ export function gatewayMethod(control: WorkloadControl, settings: TrafficSetting
       );
     },
     endpoint(component: string) {
-      return settings.host ? `http://${settings.host}` : `http://${control.names(component).service}.${control.namespace}.svc`;
+      return settings.host
+        ? `http://${settings.host}`
+        : `http://${control.names(component).service}.${control.namespace}.svc`;
     },
   };
 }

@@ -65,7 +65,6 @@ export function canaryAnnotations(weight: number, match: TrafficMatch | undefine
 
 export function ingressBackend(ingress: Manifest | undefined): string | undefined {
   const spec = ingress?.spec as
-    | { rules?: { http?: { paths?: { backend?: { service?: { name?: string } } }[] } }[] }
-    | undefined;
+    { rules?: { http?: { paths?: { backend?: { service?: { name?: string } } }[] } }[] } | undefined;
   return spec?.rules?.[0]?.http?.paths?.[0]?.backend?.service?.name;
 }

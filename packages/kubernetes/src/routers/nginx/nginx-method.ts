@@ -25,7 +25,9 @@ export function nginxMethod(control: WorkloadControl, settings: TrafficSettings)
       const base = { namespace: control.namespace, owner, host, ingressClassName };
       const primarySlot = slotOf(split.primary);
       if (!primarySlot) throw new Error(`${component}@${split.primary} is not deployed`);
-      await control.apply(ingressManifest({ ...base, name: names.service, service: names.slotService(primarySlot) }));
+      await control.apply(
+        ingressManifest({ ...base, name: names.service, service: names.slotService(primarySlot) }),
+      );
       const canarySlot = split.canary ? slotOf(split.canary) : undefined;
       if (split.canary && canarySlot) {
         const match = matches.find((m) => m.version === split.canary);

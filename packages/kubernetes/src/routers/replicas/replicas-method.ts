@@ -20,8 +20,7 @@ export function replicasMethod(control: WorkloadControl, _settings: TrafficSetti
         );
       }
       const running = await control.versions(component);
-      const total =
-        control.desiredReplicas(component) ?? Math.max(1, ...running.map((r) => r.replicas));
+      const total = control.desiredReplicas(component) ?? Math.max(1, ...running.map((r) => r.replicas));
       const counts = replicaSplit(weights, total);
       // Grow before shrinking, so the component never drops below its capacity mid-change.
       const order = Object.entries(counts).sort((a, b) => b[1] - a[1]);

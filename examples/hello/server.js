@@ -30,6 +30,7 @@ const server = http.createServer((req, res) => {
       .sort();
     return send(200, { version, keys });
   }
+  if (url.pathname !== '/') return send(404, { error: `no route ${url.pathname}`, version });
   const answer = () => {
     if (failRate > 0 && Math.random() < failRate) return send(500, { error: 'simulated failure', version });
     send(200, { message: `${greeting} from ${version}`, version, served });

@@ -9,7 +9,6 @@ export {
 } from './status.js';
 export { fileLinkStore, memoryLinkStore, type DeploymentLink, type LinkStore } from './link-store.js';
 export { mergeRequestNote, noteStateOf } from './note.js';
-export { formatDotenv } from './dotenv.js';
 export { registerSecretVariables, secretVariableNames } from './secret-variables.js';
 export {
   DEFAULT_RETRY,

@@ -6,7 +6,15 @@
  */
 import { ApiError } from './errors.js';
 import type { FieldPath } from './field-paths.js';
-import { FieldSet, elementKey, fieldsOf, listTypeOf, pathToString, removeAt, valueAt } from './field-paths.js';
+import {
+  FieldSet,
+  elementKey,
+  fieldsOf,
+  listTypeOf,
+  pathToString,
+  removeAt,
+  valueAt,
+} from './field-paths.js';
 import type { OwnedFields } from './managed-fields.js';
 import { decodeManagedFields, encodeManagedFields, pruneMissing, sameOwner } from './managed-fields.js';
 import type { JsonObject, KubeObject } from './types.js';
@@ -26,7 +34,8 @@ function mergeApplied(live: unknown, applied: unknown, names: string[]): unknown
     if (type === 'atomic') return clone(applied);
     if (type === 'set') {
       const result = clone(live);
-      for (const item of applied) if (!result.some((existing) => deepEqual(existing, item))) result.push(clone(item));
+      for (const item of applied)
+        if (!result.some((existing) => deepEqual(existing, item))) result.push(clone(item));
       return result;
     }
     const result = clone(live);
@@ -99,11 +108,14 @@ export function serverSideApply(request: ApplyRequest): KubeObject {
   const mine = owners.find((owner) => sameOwner(owner, manager, 'Apply', undefined));
   const others = owners.filter((owner) => owner !== mine);
 
-  const base: JsonObject = live ? clone(live) : { apiVersion: applied.apiVersion, kind: applied.kind, metadata: {} };
+  const base: JsonObject = live
+    ? clone(live)
+    : { apiVersion: applied.apiVersion, kind: applied.kind, metadata: {} };
   const appliedWithoutStatus: JsonObject = { ...applied };
   delete appliedWithoutStatus.status;
   const merged = mergeApplied(base, appliedWithoutStatus, []) as KubeObject;
-  if (live) merged.metadata = { ...merged.metadata, name: live.metadata.name, namespace: live.metadata.namespace };
+  if (live)
+    merged.metadata = { ...merged.metadata, name: live.metadata.name, namespace: live.metadata.namespace };
 
   // Fields this manager stops applying disappear, unless another manager still owns them.
   if (mine) {

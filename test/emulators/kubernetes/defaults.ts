@@ -56,7 +56,10 @@ export function applyDefaults(rt: ResourceType, object: KubeObject, context: Def
   const spec = isObject(object.spec) ? object.spec : undefined;
   switch (rt.kind) {
     case 'Namespace': {
-      object.metadata.labels = { ...object.metadata.labels, 'kubernetes.io/metadata.name': object.metadata.name };
+      object.metadata.labels = {
+        ...object.metadata.labels,
+        'kubernetes.io/metadata.name': object.metadata.name,
+      };
       setDefault(ensureObject(object, 'spec'), 'finalizers', ['kubernetes']);
       setDefault(ensureObject(object, 'status'), 'phase', 'Active');
       break;
@@ -89,7 +92,8 @@ export function applyDefaults(rt: ResourceType, object: KubeObject, context: Def
       setDefault(spec, 'completionMode', 'NonIndexed');
       setDefault(spec, 'suspend', false);
       // restartPolicy has no default for Jobs: validation demands OnFailure or Never.
-      const podSpec = isObject(spec.template) && isObject(spec.template.spec) ? spec.template.spec : undefined;
+      const podSpec =
+        isObject(spec.template) && isObject(spec.template.spec) ? spec.template.spec : undefined;
       if (podSpec) {
         const policy = podSpec.restartPolicy;
         defaultPodSpec(podSpec);
@@ -107,7 +111,8 @@ export function applyDefaults(rt: ResourceType, object: KubeObject, context: Def
       setDefault(spec, 'sessionAffinity', 'None');
       setDefault(spec, 'internalTrafficPolicy', 'Cluster');
       if (spec.type !== 'ExternalName') {
-        if (spec.clusterIP === undefined || spec.clusterIP === '') spec.clusterIP = context.allocateClusterIP();
+        if (spec.clusterIP === undefined || spec.clusterIP === '')
+          spec.clusterIP = context.allocateClusterIP();
         setDefault(spec, 'clusterIPs', [spec.clusterIP]);
         setDefault(spec, 'ipFamilies', ['IPv4']);
         setDefault(spec, 'ipFamilyPolicy', 'SingleStack');

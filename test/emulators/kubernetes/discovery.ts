@@ -68,7 +68,13 @@ function resourceEntries(rt: ResourceType): JsonObject[] {
             kind: 'Scale',
             verbs: ['get', 'patch', 'update'],
           }
-        : { name: `${rt.plural}/status`, singularName: '', namespaced: rt.namespaced, kind: rt.kind, verbs: ['get', 'patch', 'update'] },
+        : {
+            name: `${rt.plural}/status`,
+            singularName: '',
+            namespaced: rt.namespaced,
+            kind: rt.kind,
+            verbs: ['get', 'patch', 'update'],
+          },
     );
   }
   return entries;

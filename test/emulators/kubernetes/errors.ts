@@ -93,7 +93,8 @@ export function conflict(gr: GroupResource, name: string, why: string): ApiError
   );
 }
 
-export const STALE_OBJECT = 'the object has been modified; please apply your changes to the latest version and try again';
+export const STALE_OBJECT =
+  'the object has been modified; please apply your changes to the latest version and try again';
 
 export interface FieldError {
   field: string;
@@ -104,7 +105,12 @@ export interface FieldError {
 }
 
 /** 422 Invalid, message formatted as apimachinery's NewInvalid does. */
-export function invalid(kindQualified: string, gr: GroupResource, name: string, errors: FieldError[]): ApiError {
+export function invalid(
+  kindQualified: string,
+  gr: GroupResource,
+  name: string,
+  errors: FieldError[],
+): ApiError {
   const parts = errors.map((e) => `${e.field}: ${e.message}`);
   const summary = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
   return new ApiError(422, 'Invalid', `${kindQualified} "${name}" is invalid: ${summary}`, {
@@ -141,11 +147,19 @@ export function unauthorized(): ApiError {
 }
 
 export function methodNotAllowed(): ApiError {
-  return new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  return new ApiError(
+    405,
+    'MethodNotAllowed',
+    'the server does not allow this method on the requested resource',
+  );
 }
 
 export function unsupportedMediaType(contentType: string): ApiError {
-  return new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${JSON.stringify(contentType)})`);
+  return new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${JSON.stringify(contentType)})`,
+  );
 }
 
 /** A watch asked to start from a resourceVersion older than the retained history. */

@@ -245,7 +245,8 @@ export function fieldsOf(object: JsonObject, scope: 'main' | 'status'): FieldSet
           const elementPath = [...path, keyElement(item, type.keys)];
           out.add(elementPath);
           if (isObject(item)) {
-            for (const key of Object.keys(item)) collect(item[key], [...elementPath, `f:${key}`], [...names, key]);
+            for (const key of Object.keys(item))
+              collect(item[key], [...elementPath, `f:${key}`], [...names, key]);
           }
         }
       }
@@ -269,7 +270,11 @@ export function fieldsOf(object: JsonObject, scope: 'main' | 'status'): FieldSet
 }
 
 /** Fields of `next` that `previous` lacks or holds with another value: what an Update takes ownership of. */
-export function changedFields(previous: JsonObject | undefined, next: JsonObject, scope: 'main' | 'status'): FieldSet {
+export function changedFields(
+  previous: JsonObject | undefined,
+  next: JsonObject,
+  scope: 'main' | 'status',
+): FieldSet {
   return fieldsOf(next, scope).filter((path) => {
     const before = previous === undefined ? undefined : valueAt(previous, path);
     const last = path[path.length - 1];

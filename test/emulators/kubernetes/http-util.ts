@@ -28,14 +28,16 @@ export function mediaType(header: string | undefined): string {
 /** Parse a JSON (or, for YAML media types, YAML) request body. */
 export function parseBody(body: Buffer, contentType: string): unknown {
   const text = body.toString('utf8');
-  if (text.trim() === '') throw badRequest('Object \'Kind\' is missing in \'\'');
+  if (text.trim() === '') throw badRequest("Object 'Kind' is missing in ''");
   const yaml = contentType.includes('yaml');
   try {
     return yaml ? (parseYaml(text) as unknown) : (JSON.parse(text) as unknown);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw badRequest(
-      yaml ? `error converting YAML to JSON: yaml: ${reason}` : `couldn't get version/kind; json parse error: ${reason}`,
+      yaml
+        ? `error converting YAML to JSON: yaml: ${reason}`
+        : `couldn't get version/kind; json parse error: ${reason}`,
     );
   }
 }

@@ -23,7 +23,9 @@ const emulator = await startEmulator({
   namespaces: (process.env.EMULATOR_NAMESPACES ?? '').split(',').filter((n) => n !== ''),
   kubeconfigPath: process.env.EMULATOR_KUBECONFIG || undefined,
 });
-process.stdout.write(`${JSON.stringify({ url: emulator.url, kubeconfigPath: emulator.kubeconfigPath, token: emulator.token })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url: emulator.url, kubeconfigPath: emulator.kubeconfigPath, token: emulator.token })}\n`,
+);
 const stop = (): void => {
   void emulator.close().then(() => process.exit(0));
 };

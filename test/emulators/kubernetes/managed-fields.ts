@@ -51,12 +51,17 @@ export function sameOwner(
   operation: 'Apply' | 'Update',
   subresource: string | undefined,
 ): boolean {
-  return owner.manager === manager && owner.operation === operation && (owner.subresource ?? '') === (subresource ?? '');
+  return (
+    owner.manager === manager &&
+    owner.operation === operation &&
+    (owner.subresource ?? '') === (subresource ?? '')
+  );
 }
 
 /** Drop paths that no longer exist in `object`. */
 export function pruneMissing(owners: OwnedFields[], object: JsonObject): void {
-  for (const owner of owners) owner.fields = owner.fields.filter((path) => valueAt(object, path) !== undefined);
+  for (const owner of owners)
+    owner.fields = owner.fields.filter((path) => valueAt(object, path) !== undefined);
 }
 
 /**
@@ -77,7 +82,14 @@ export function recordUpdate(
   if (changed.size > 0) {
     let mine = owners.find((owner) => sameOwner(owner, manager, 'Update', subresource));
     if (!mine) {
-      mine = { manager, operation: 'Update', subresource, apiVersion: next.apiVersion, time: now(), fields: new FieldSet() };
+      mine = {
+        manager,
+        operation: 'Update',
+        subresource,
+        apiVersion: next.apiVersion,
+        time: now(),
+        fields: new FieldSet(),
+      };
       owners.push(mine);
     }
     for (const path of changed.toArray()) mine.fields.add(path);

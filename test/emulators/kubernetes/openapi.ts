@@ -15,7 +15,8 @@ function gvPath(group: string, version: string): string {
 
 function groupVersions(): { group: string; version: string }[] {
   const seen = new Map<string, { group: string; version: string }>();
-  for (const rt of RESOURCE_TYPES) seen.set(gvPath(rt.group, rt.version), { group: rt.group, version: rt.version });
+  for (const rt of RESOURCE_TYPES)
+    seen.set(gvPath(rt.group, rt.version), { group: rt.group, version: rt.version });
   return [...seen.values()];
 }
 
@@ -24,8 +25,10 @@ function operation(rt: ResourceType, action: string, withFieldValidation: boolea
     { name: 'dryRun', in: 'query', schema: { type: 'string', uniqueItems: true } },
     { name: 'fieldManager', in: 'query', schema: { type: 'string', uniqueItems: true } },
   ];
-  if (withFieldValidation) parameters.push({ name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } });
-  if (action === 'patch') parameters.push({ name: 'force', in: 'query', schema: { type: 'boolean', uniqueItems: true } });
+  if (withFieldValidation)
+    parameters.push({ name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } });
+  if (action === 'patch')
+    parameters.push({ name: 'force', in: 'query', schema: { type: 'boolean', uniqueItems: true } });
   return {
     operationId: `${action}${rt.kind}`,
     parameters,
@@ -58,7 +61,9 @@ export function openApiRoot(): JsonObject {
   for (const { group, version } of groupVersions()) {
     const body = JSON.stringify(openApiDocument(group, version));
     const hash = createHash('sha512').update(body).digest('hex').slice(0, 64).toUpperCase();
-    paths[gvPath(group, version)] = { serverRelativeURL: `/openapi/v3/${gvPath(group, version)}?hash=${hash}` };
+    paths[gvPath(group, version)] = {
+      serverRelativeURL: `/openapi/v3/${gvPath(group, version)}?hash=${hash}`,
+    };
   }
   return { paths };
 }

@@ -23,13 +23,16 @@ function strategicList(live: unknown[], patch: unknown[], names: string[]): unkn
   if (type === 'atomic') return patch.map((item) => stripDirectives(item));
   if (type === 'set') {
     const result = clone(live);
-    for (const item of patch) if (!result.some((existing) => deepEqual(existing, item))) result.push(clone(item));
+    for (const item of patch)
+      if (!result.some((existing) => deepEqual(existing, item))) result.push(clone(item));
     return result;
   }
   // Lists keyed by a "patch merge key": the first key (name, containerPort, port, mountPath, type, uid).
   const mergeKey = type.keys[0];
   if (patch.some((item) => isObject(item) && item.$patch === 'replace')) {
-    return patch.filter((item) => !(isObject(item) && item.$patch === 'replace')).map((item) => stripDirectives(item));
+    return patch
+      .filter((item) => !(isObject(item) && item.$patch === 'replace'))
+      .map((item) => stripDirectives(item));
   }
   const result = clone(live);
   for (const item of patch) {
@@ -96,7 +99,8 @@ interface JsonPatchOperation {
 
 function pointer(path: string): string[] {
   if (path === '') return [];
-  if (!path.startsWith('/')) throw unprocessable(`add operation does not apply: doc is missing path: "${path}": missing value`);
+  if (!path.startsWith('/'))
+    throw unprocessable(`add operation does not apply: doc is missing path: "${path}": missing value`);
   return path
     .slice(1)
     .split('/')
@@ -156,7 +160,8 @@ function removeAtPointer(doc: unknown, path: string): unknown {
 }
 
 export function jsonPatch(target: unknown, patch: unknown): unknown {
-  if (!Array.isArray(patch)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+  if (!Array.isArray(patch))
+    throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
   let doc = clone(target);
   for (const raw of patch) {
     if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {

@@ -16,12 +16,13 @@ export interface ResourceTarget {
 }
 
 export type RouteMatch =
-  | { kind: 'resource'; target: ResourceTarget }
-  | { kind: 'unknown-subresource' }
-  | { kind: 'none' };
+  { kind: 'resource'; target: ResourceTarget } | { kind: 'unknown-subresource' } | { kind: 'none' };
 
 export function matchResourcePath(pathname: string): RouteMatch {
-  const segments = pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const segments = pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   let group: string;
   let version: string;
   let rest: string[];

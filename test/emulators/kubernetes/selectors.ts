@@ -6,7 +6,7 @@
  */
 import { badRequest } from './errors.js';
 import type { KubeObject } from './types.js';
-import { field } from './types.js';
+import { field, text } from './types.js';
 
 export type LabelOperator = 'exists' | 'notexists' | '=' | '!=' | 'in' | 'notin' | 'gt' | 'lt';
 
@@ -19,8 +19,7 @@ export interface LabelRequirement {
 export type LabelSelector = LabelRequirement[];
 
 type Token =
-  | { kind: 'id'; text: string }
-  | { kind: 'op'; text: '=' | '==' | '!=' | '!' | '>' | '<' | ',' | '(' | ')' };
+  { kind: 'id'; text: string } | { kind: 'op'; text: '=' | '==' | '!=' | '!' | '>' | '<' | ',' | '(' | ')' };
 
 const SPECIAL = new Set(['=', '!', '>', '<', ',', '(', ')']);
 
@@ -124,7 +123,8 @@ export function parseLabelSelector(input: string): LabelSelector {
       requirement = { key, operator: next.text === '>' ? 'gt' : 'lt', values: [value] };
     } else if (next.kind === 'id' && (next.text === 'in' || next.text === 'notin')) {
       pos++;
-      if (tokens[pos++]?.text !== '(') throw badRequest(`found '${tokens[pos - 1]?.text ?? ''}', expected: '('`);
+      if (tokens[pos++]?.text !== '(')
+        throw badRequest(`found '${tokens[pos - 1]?.text ?? ''}', expected: '('`);
       const values: string[] = [];
       for (;;) {
         const token = tokens[pos];
@@ -208,8 +208,8 @@ export function fromLabelSelectorSpec(spec: unknown): LabelSelector {
   const expressions = field(spec, 'matchExpressions');
   if (Array.isArray(expressions)) {
     for (const expression of expressions) {
-      const key = String(field(expression, 'key') ?? '');
-      const op = String(field(expression, 'operator') ?? '');
+      const key = text(field(expression, 'key'));
+      const op = text(field(expression, 'operator'));
       const valuesRaw = field(expression, 'values');
       const values = Array.isArray(valuesRaw) ? valuesRaw.map(String) : [];
       const operator: LabelOperator =

@@ -9,7 +9,14 @@ import type { AddressInfo } from 'node:net';
 import type { EmulatorSettings, ForbiddenRule, HandlerContext } from './context.js';
 import { ControllerManager } from './controllers/manager.js';
 import { SERVER_VERSION, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
-import { ApiError, forbidden, internalError, methodNotAllowed, pathNotFound, unauthorized } from './errors.js';
+import {
+  ApiError,
+  forbidden,
+  internalError,
+  methodNotAllowed,
+  pathNotFound,
+  unauthorized,
+} from './errors.js';
 import { handleGet, handleList } from './handlers/read.js';
 import type { ApiRequest, ApiResponse } from './handlers/request.js';
 import { handlePatch } from './handlers/patch.js';
@@ -116,11 +123,14 @@ function isForbidden(rules: ForbiddenRule[], verb: string, target: ResourceTarge
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<KubernetesEmulator> {
+  const overrides = Object.fromEntries(
+    Object.entries(options).filter(([, v]) => v !== undefined),
+  ) as Partial<EmulatorSettings>;
   const settings: EmulatorSettings = {
     ...DEFAULT_SETTINGS,
-    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+    ...overrides,
     forbidden: options.forbidden ?? [],
-  } as EmulatorSettings;
+  };
   const store = new ObjectStore(options.watchHistory ?? 20_000);
   let nextIP = 10;
   const ctx: HandlerContext = {
@@ -135,7 +145,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kube
   };
   const events = new EventEmitter();
   const namespaceType = mustFindByKind('v1', 'Namespace');
-  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease', ...(options.namespaces ?? [])]) {
+  for (const name of [
+    'default',
+    'kube-system',
+    'kube-public',
+    'kube-node-lease',
+    ...(options.namespaces ?? []),
+  ]) {
     if (!store.get(namespaceType, undefined, name)) {
       store.create(namespaceType, {
         apiVersion: 'v1',
@@ -165,7 +181,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kube
     };
     requests.push(record);
     const fail = (error: unknown): void => {
-      const apiError = error instanceof ApiError ? error : internalError(error instanceof Error ? error.message : String(error));
+      const apiError =
+        error instanceof ApiError
+          ? error
+          : internalError(error instanceof Error ? error.message : String(error));
       record.status = apiError.code;
       if (res.headersSent) {
         res.end();
@@ -193,7 +212,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kube
       const verb = verbOf(method, target, url.searchParams);
       record.verb = verb;
       if (isForbidden(settings.forbidden, verb, target)) {
-        throw forbidden({ group: target.rt.group, resource: target.subresource ? `${target.rt.plural}/${target.subresource}` : target.rt.plural }, target.name, settings.user, verb, target.namespace);
+        throw forbidden(
+          {
+            group: target.rt.group,
+            resource: target.subresource ? `${target.rt.plural}/${target.subresource}` : target.rt.plural,
+          },
+          target.name,
+          settings.user,
+          verb,
+          target.namespace,
+        );
       }
       const body = method === 'GET' ? Buffer.alloc(0) : await readBody(req);
       const request: ApiRequest = {

@@ -56,7 +56,7 @@ export class ObjectStore {
   private table(rt: ResourceType): Map<string, KubeObject> {
     const key = resourceKey(rt);
     let table = this.byResource.get(key);
-    if (!table) this.byResource.set(key, (table = new Map()));
+    if (!table) this.byResource.set(key, (table = new Map<string, KubeObject>()));
     return table;
   }
 
@@ -75,10 +75,13 @@ export class ObjectStore {
   list(rt: ResourceType, namespace?: string): KubeObject[] {
     const out: KubeObject[] = [];
     for (const object of this.table(rt).values()) {
-      if (namespace === undefined || !rt.namespaced || object.metadata.namespace === namespace) out.push(clone(object));
+      if (namespace === undefined || !rt.namespaced || object.metadata.namespace === namespace)
+        out.push(clone(object));
     }
     return out.sort((a, b) =>
-      objectKey(a.metadata.namespace, a.metadata.name).localeCompare(objectKey(b.metadata.namespace, b.metadata.name)),
+      objectKey(a.metadata.namespace, a.metadata.name).localeCompare(
+        objectKey(b.metadata.namespace, b.metadata.name),
+      ),
     );
   }
 
@@ -105,7 +108,8 @@ export class ObjectStore {
     object.metadata.creationTimestamp = now();
     if (rt.hasGeneration) object.metadata.generation = 1;
     else delete object.metadata.generation;
-    if (options.manager && !options.managedFieldsSet) recordUpdate(undefined, object, options.manager, undefined);
+    if (options.manager && !options.managedFieldsSet)
+      recordUpdate(undefined, object, options.manager, undefined);
     if (options.dryRun) {
       object.metadata.resourceVersion = '';
       return object;
@@ -128,7 +132,8 @@ export class ObjectStore {
     const gr = { group: rt.group, resource: rt.plural };
     if (!current) throw notFound(gr, input.metadata.name);
     const wanted = input.metadata.resourceVersion;
-    if (wanted && wanted !== current.metadata.resourceVersion) throw conflict(gr, input.metadata.name, STALE_OBJECT);
+    if (wanted && wanted !== current.metadata.resourceVersion)
+      throw conflict(gr, input.metadata.name, STALE_OBJECT);
     if (input.metadata.uid && input.metadata.uid !== current.metadata.uid) {
       throw conflict(
         gr,
@@ -141,15 +146,19 @@ export class ObjectStore {
     object.kind = current.kind;
     object.metadata.uid = current.metadata.uid;
     object.metadata.creationTimestamp = current.metadata.creationTimestamp;
-    if (current.metadata.deletionTimestamp) object.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
+    if (current.metadata.deletionTimestamp)
+      object.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
     if (!rt.namespaced) delete object.metadata.namespace;
     if (rt.hasGeneration) {
       const generation = current.metadata.generation ?? 1;
-      object.metadata.generation = deepEqual(specPart(current), specPart(object)) ? generation : generation + 1;
+      object.metadata.generation = deepEqual(specPart(current), specPart(object))
+        ? generation
+        : generation + 1;
     } else {
       delete object.metadata.generation;
     }
-    if (options.manager && !options.managedFieldsSet) recordUpdate(current, object, options.manager, options.subresource);
+    if (options.manager && !options.managedFieldsSet)
+      recordUpdate(current, object, options.manager, options.subresource);
     else if (!options.managedFieldsSet) object.metadata.managedFields = current.metadata.managedFields;
     object.metadata.resourceVersion = current.metadata.resourceVersion;
     // An update that changes nothing is not a write: no new resourceVersion, no watch event (as the API).
@@ -161,7 +170,12 @@ export class ObjectStore {
     return clone(object);
   }
 
-  delete(rt: ResourceType, namespace: string | undefined, name: string, options: WriteOptions = {}): KubeObject {
+  delete(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    options: WriteOptions = {},
+  ): KubeObject {
     const table = this.table(rt);
     const key = objectKey(rt.namespaced ? namespace : undefined, name);
     const current = table.get(key);

@@ -31,7 +31,8 @@ export function age(timestamp: string | undefined, nowMs = Date.now()): string {
 }
 
 const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
-const str = (value: unknown, fallback = '<none>'): string => (typeof value === 'string' && value !== '' ? value : fallback);
+const str = (value: unknown, fallback = '<none>'): string =>
+  typeof value === 'string' && value !== '' ? value : fallback;
 
 const NAME: Column = {
   name: 'Name',
@@ -81,8 +82,24 @@ const COLUMNS: Record<string, Column[]> = {
     col('Up-to-date', (o) => num(field(o, 'status', 'updatedReplicas')), 'integer'),
     col('Available', (o) => num(field(o, 'status', 'availableReplicas')), 'integer'),
     AGE,
-    col('Containers', (o) => containers(o).map((c) => str(c.name)).join(','), 'string', 1),
-    col('Images', (o) => containers(o).map((c) => str(c.image)).join(','), 'string', 1),
+    col(
+      'Containers',
+      (o) =>
+        containers(o)
+          .map((c) => str(c.name))
+          .join(','),
+      'string',
+      1,
+    ),
+    col(
+      'Images',
+      (o) =>
+        containers(o)
+          .map((c) => str(c.image))
+          .join(','),
+      'string',
+      1,
+    ),
   ],
   ReplicaSet: [
     NAME,
@@ -96,14 +113,22 @@ const COLUMNS: Record<string, Column[]> = {
     col('Ready', (o) => {
       const statuses = field(o, 'status', 'containerStatuses');
       const list = Array.isArray(statuses) ? statuses : [];
-      const total = Array.isArray(field(o, 'spec', 'containers')) ? (field(o, 'spec', 'containers') as unknown[]).length : 0;
+      const total = Array.isArray(field(o, 'spec', 'containers'))
+        ? (field(o, 'spec', 'containers') as unknown[]).length
+        : 0;
       return `${list.filter((s) => field(s, 'ready') === true).length}/${total}`;
     }),
     col('Status', podStatusReason),
-    col('Restarts', (o) => {
-      const statuses = field(o, 'status', 'containerStatuses');
-      return Array.isArray(statuses) ? statuses.reduce((sum: number, s) => sum + num(field(s, 'restartCount')), 0) : 0;
-    }, 'integer'),
+    col(
+      'Restarts',
+      (o) => {
+        const statuses = field(o, 'status', 'containerStatuses');
+        return Array.isArray(statuses)
+          ? statuses.reduce((sum: number, s) => sum + num(field(s, 'restartCount')), 0)
+          : 0;
+      },
+      'integer',
+    ),
     AGE,
   ],
   Service: [
@@ -113,12 +138,29 @@ const COLUMNS: Record<string, Column[]> = {
     col('External-IP', () => '<none>'),
     col('Port(s)', (o) => {
       const ports = field(o, 'spec', 'ports');
-      return Array.isArray(ports) ? ports.map((p) => `${num(field(p, 'port'))}/${str(field(p, 'protocol'), 'TCP')}`).join(',') : '<none>';
+      return Array.isArray(ports)
+        ? ports.map((p) => `${num(field(p, 'port'))}/${str(field(p, 'protocol'), 'TCP')}`).join(',')
+        : '<none>';
     }),
     AGE,
   ],
-  ConfigMap: [NAME, col('Data', (o) => Object.keys(isObject(o.data) ? o.data : {}).length + Object.keys(isObject(o.binaryData) ? o.binaryData : {}).length, 'integer'), AGE],
-  Secret: [NAME, col('Type', (o) => str(o.type)), col('Data', (o) => Object.keys(isObject(o.data) ? o.data : {}).length, 'integer'), AGE],
+  ConfigMap: [
+    NAME,
+    col(
+      'Data',
+      (o) =>
+        Object.keys(isObject(o.data) ? o.data : {}).length +
+        Object.keys(isObject(o.binaryData) ? o.binaryData : {}).length,
+      'integer',
+    ),
+    AGE,
+  ],
+  Secret: [
+    NAME,
+    col('Type', (o) => str(o.type)),
+    col('Data', (o) => Object.keys(isObject(o.data) ? o.data : {}).length, 'integer'),
+    AGE,
+  ],
   Namespace: [NAME, col('Status', (o) => str(field(o, 'status', 'phase'))), AGE],
   Lease: [NAME, col('Holder', (o) => str(field(o, 'spec', 'holderIdentity'), '')), AGE],
   Job: [
@@ -126,10 +168,16 @@ const COLUMNS: Record<string, Column[]> = {
     col('Status', (o) => {
       const conditions = field(o, 'status', 'conditions');
       const list = Array.isArray(conditions) ? conditions : [];
-      const done = list.find((c) => (field(c, 'type') === 'Complete' || field(c, 'type') === 'Failed') && field(c, 'status') === 'True');
+      const done: unknown = list.find(
+        (c) =>
+          (field(c, 'type') === 'Complete' || field(c, 'type') === 'Failed') && field(c, 'status') === 'True',
+      );
       return done ? str(field(done, 'type')) : 'Running';
     }),
-    col('Completions', (o) => `${num(field(o, 'status', 'succeeded'))}/${num(field(o, 'spec', 'completions'))}`),
+    col(
+      'Completions',
+      (o) => `${num(field(o, 'status', 'succeeded'))}/${num(field(o, 'spec', 'completions'))}`,
+    ),
     AGE,
   ],
   Ingress: [
@@ -171,7 +219,13 @@ export function toTable(
     metadata,
     columnDefinitions: withColumns
       ? columns.map((c) => {
-          const definition: JsonObject = { name: c.name, type: c.type, format: c.format ?? '', description: c.description, priority: c.priority };
+          const definition: JsonObject = {
+            name: c.name,
+            type: c.type,
+            format: c.format ?? '',
+            description: c.description,
+            priority: c.priority,
+          };
           return definition;
         })
       : null,
@@ -179,7 +233,11 @@ export function toTable(
       const row: JsonObject = { cells: columns.map((c) => c.cell(object)) };
       if (includeObject === 'Object') row.object = object;
       else if (includeObject !== 'None') {
-        row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata };
+        row.object = {
+          kind: 'PartialObjectMetadata',
+          apiVersion: 'meta.k8s.io/v1',
+          metadata: object.metadata,
+        };
       }
       return row;
     }),

@@ -106,3 +106,10 @@ export function now(): string {
   // The API serialises times to the second (RFC 3339, UTC).
   return new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
+
+/** A scalar as text (strings, numbers, booleans); anything else is `fallback`. */
+export function text(value: unknown, fallback = ''): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return fallback;
+}

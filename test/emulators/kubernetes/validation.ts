@@ -8,7 +8,7 @@ import { badRequest } from './errors.js';
 import type { ResourceType } from './resources.js';
 import { fromLabelSelectorSpec, matchesLabels, validateLabelKey, validateLabelValue } from './selectors.js';
 import type { JsonObject, KubeObject } from './types.js';
-import { deepEqual, field, isObject, stableStringify } from './types.js';
+import { deepEqual, field, isObject, stableStringify, text } from './types.js';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -42,7 +42,8 @@ export function checkDecodable(rt: ResourceType, object: JsonObject): void {
     const values = object[key];
     if (values === undefined || values === null) return;
     if (!isObject(values)) fail(values, goField, 'map[string]string');
-    for (const value of Object.values(values as JsonObject)) if (typeof value !== 'string') fail(value, goField, 'string');
+    for (const value of Object.values(values as JsonObject))
+      if (typeof value !== 'string') fail(value, goField, 'string');
   };
   if (rt.kind === 'ConfigMap') {
     stringMap('data', 'ConfigMap.data');
@@ -60,9 +61,11 @@ export function checkDecodable(rt: ResourceType, object: JsonObject): void {
   if (rt.kind === 'Deployment' || rt.kind === 'ReplicaSet') {
     int(field(object, 'spec', 'replicas'), `${rt.kind}Spec.spec.replicas`);
   }
-  if (rt.kind === 'Lease') int(field(object, 'spec', 'leaseDurationSeconds'), 'LeaseSpec.spec.leaseDurationSeconds');
+  if (rt.kind === 'Lease')
+    int(field(object, 'spec', 'leaseDurationSeconds'), 'LeaseSpec.spec.leaseDurationSeconds');
   if (rt.kind === 'Job') {
-    for (const key of ['parallelism', 'completions', 'backoffLimit']) int(field(object, 'spec', key), `JobSpec.spec.${key}`);
+    for (const key of ['parallelism', 'completions', 'backoffLimit'])
+      int(field(object, 'spec', key), `JobSpec.spec.${key}`);
   }
 }
 
@@ -74,11 +77,20 @@ function goMap(value: unknown): string {
 }
 
 function required(fieldPath: string, detail?: string): FieldError {
-  return { field: fieldPath, reason: 'FieldValueRequired', message: detail ? `Required value: ${detail}` : 'Required value' };
+  return {
+    field: fieldPath,
+    reason: 'FieldValueRequired',
+    message: detail ? `Required value: ${detail}` : 'Required value',
+  };
 }
 
 function invalidValue(fieldPath: string, value: unknown, detail: string): FieldError {
-  const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' ? String(value) : stableStringify(value);
+  const shown =
+    typeof value === 'string'
+      ? JSON.stringify(value)
+      : typeof value === 'number'
+        ? String(value)
+        : stableStringify(value);
   return { field: fieldPath, reason: 'FieldValueInvalid', message: `Invalid value: ${shown}: ${detail}` };
 }
 
@@ -87,7 +99,9 @@ function validateMetadata(rt: ResourceType, object: KubeObject, errors: FieldErr
   const labelName = rt.kind === 'Namespace' || rt.kind === 'Service';
   if (!name) {
     errors.push(required('metadata.name', 'name or generateName is required'));
-  } else if (labelName ? !DNS_LABEL.test(name) || name.length > 63 : !DNS_SUBDOMAIN.test(name) || name.length > 253) {
+  } else if (
+    labelName ? !DNS_LABEL.test(name) || name.length > 63 : !DNS_SUBDOMAIN.test(name) || name.length > 253
+  ) {
     errors.push(
       invalidValue(
         'metadata.name',
@@ -120,10 +134,16 @@ function validateContainers(podSpec: unknown, path: string, errors: FieldError[]
   containers.forEach((container, i) => {
     const name = field(container, 'name');
     if (typeof name !== 'string' || name === '') errors.push(required(`${path}.containers[${i}].name`));
-    else if (names.has(name)) errors.push({ field: `${path}.containers[${i}].name`, reason: 'FieldValueDuplicate', message: `Duplicate value: ${JSON.stringify(name)}` });
+    else if (names.has(name))
+      errors.push({
+        field: `${path}.containers[${i}].name`,
+        reason: 'FieldValueDuplicate',
+        message: `Duplicate value: ${JSON.stringify(name)}`,
+      });
     else names.add(name);
     const image = field(container, 'image');
-    if (typeof image !== 'string' || image.trim() === '') errors.push(required(`${path}.containers[${i}].image`));
+    if (typeof image !== 'string' || image.trim() === '')
+      errors.push(required(`${path}.containers[${i}].image`));
   });
 }
 
@@ -138,9 +158,13 @@ function validateTemplate(
     errors.push(required('spec.selector'));
   } else if (isObject(selector)) {
     const requirements = fromLabelSelectorSpec(selector);
-    if (requirements.length === 0) errors.push(invalidValue('spec.selector', selector, 'empty selector is invalid for deployment'));
+    if (requirements.length === 0)
+      errors.push(invalidValue('spec.selector', selector, 'empty selector is invalid for deployment'));
     const labels = field(spec, 'template', 'metadata', 'labels');
-    if (requirements.length > 0 && !matchesLabels(requirements, isObject(labels) ? (labels as Record<string, string>) : {})) {
+    if (
+      requirements.length > 0 &&
+      !matchesLabels(requirements, isObject(labels) ? (labels as Record<string, string>) : {})
+    ) {
       errors.push({
         field: 'spec.template.metadata.labels',
         reason: 'FieldValueInvalid',
@@ -156,8 +180,13 @@ function validateTemplate(
   validateContainers(podSpec, 'spec.template.spec', errors);
   const policy = podSpec.restartPolicy;
   if (policy === undefined) {
-    errors.push(required('spec.template.spec.restartPolicy', `valid values: ${allowedRestartPolicies.map((p) => JSON.stringify(p)).join(', ')}`));
-  } else if (!allowedRestartPolicies.includes(String(policy))) {
+    errors.push(
+      required(
+        'spec.template.spec.restartPolicy',
+        `valid values: ${allowedRestartPolicies.map((p) => JSON.stringify(p)).join(', ')}`,
+      ),
+    );
+  } else if (!allowedRestartPolicies.includes(text(policy))) {
     errors.push({
       field: 'spec.template.spec.restartPolicy',
       reason: 'FieldValueNotSupported',
@@ -167,7 +196,8 @@ function validateTemplate(
 }
 
 function nonNegative(value: unknown, path: string, errors: FieldError[]): void {
-  if (typeof value === 'number' && value < 0) errors.push(invalidValue(path, value, 'must be greater than or equal to 0'));
+  if (typeof value === 'number' && value < 0)
+    errors.push(invalidValue(path, value, 'must be greater than or equal to 0'));
 }
 
 function intOrPercentIsZero(value: unknown): boolean {
@@ -181,13 +211,23 @@ function validateSize(object: KubeObject, errors: FieldError[]): void {
     if (!isObject(values)) continue;
     for (const [name, value] of Object.entries(values)) {
       if (!CONFIG_KEY.test(name) || name.length > 253) {
-        errors.push(invalidValue(`${key}[${name}]`, name, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+        errors.push(
+          invalidValue(
+            `${key}[${name}]`,
+            name,
+            "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+          ),
+        );
       }
       bytes += name.length + String(value).length;
     }
   }
   if (bytes > MAX_CONFIG_BYTES) {
-    errors.push({ field: object.kind === 'Secret' ? 'data' : '[]', reason: 'FieldValueTooLong', message: `Too long: must have at most ${MAX_CONFIG_BYTES} bytes` });
+    errors.push({
+      field: object.kind === 'Secret' ? 'data' : '[]',
+      reason: 'FieldValueTooLong',
+      message: `Too long: must have at most ${MAX_CONFIG_BYTES} bytes`,
+    });
   }
 }
 
@@ -208,7 +248,13 @@ export function validate(rt: ResourceType, object: KubeObject, previous?: KubeOb
       const rolling = field(spec, 'strategy', 'rollingUpdate');
       if (rt.kind === 'Deployment' && isObject(rolling)) {
         if (intOrPercentIsZero(rolling.maxSurge) && intOrPercentIsZero(rolling.maxUnavailable)) {
-          errors.push(invalidValue('spec.strategy.rollingUpdate.maxUnavailable', rolling.maxUnavailable, 'may not be 0 when `maxSurge` is 0'));
+          errors.push(
+            invalidValue(
+              'spec.strategy.rollingUpdate.maxUnavailable',
+              rolling.maxUnavailable,
+              'may not be 0 when `maxSurge` is 0',
+            ),
+          );
         }
       }
       if (previous && !deepEqual(field(previous, 'spec', 'selector'), spec.selector)) {
@@ -234,14 +280,20 @@ export function validate(rt: ResourceType, object: KubeObject, previous?: KubeOb
     case 'Service': {
       const ports = spec?.ports;
       const type = spec?.type ?? 'ClusterIP';
-      if (type !== 'ExternalName' && (!Array.isArray(ports) || ports.length === 0) && spec?.clusterIP !== 'None') {
+      if (
+        type !== 'ExternalName' &&
+        (!Array.isArray(ports) || ports.length === 0) &&
+        spec?.clusterIP !== 'None'
+      ) {
         errors.push(required('spec.ports'));
       }
       if (Array.isArray(ports)) {
         ports.forEach((port, i) => {
           const number = field(port, 'port');
           if (typeof number !== 'number' || number < 1 || number > 65535) {
-            errors.push(invalidValue(`spec.ports[${i}].port`, number, 'must be between 1 and 65535, inclusive'));
+            errors.push(
+              invalidValue(`spec.ports[${i}].port`, number, 'must be between 1 and 65535, inclusive'),
+            );
           }
         });
       }
@@ -257,14 +309,19 @@ export function validate(rt: ResourceType, object: KubeObject, previous?: KubeOb
       if (previous?.immutable === true) {
         for (const key of ['data', 'binaryData']) {
           if (!deepEqual(previous[key], object[key])) {
-            errors.push({ field: key, reason: 'FieldValueForbidden', message: 'Forbidden: field is immutable when `immutable` is set' });
+            errors.push({
+              field: key,
+              reason: 'FieldValueForbidden',
+              message: 'Forbidden: field is immutable when `immutable` is set',
+            });
           }
         }
       }
       break;
     case 'Lease': {
       const duration = field(object, 'spec', 'leaseDurationSeconds');
-      if (typeof duration === 'number' && duration <= 0) errors.push(invalidValue('spec.leaseDurationSeconds', duration, 'must be greater than 0'));
+      if (typeof duration === 'number' && duration <= 0)
+        errors.push(invalidValue('spec.leaseDurationSeconds', duration, 'must be greater than 0'));
       break;
     }
     case 'Ingress': {

@@ -27,7 +27,8 @@ export class WatchHub {
 
   publish(change: Change): void {
     this.history.push(change);
-    if (this.history.length > this.historyLimit) this.history.splice(0, this.history.length - this.historyLimit);
+    if (this.history.length > this.historyLimit)
+      this.history.splice(0, this.history.length - this.historyLimit);
     for (const listener of [...this.listeners]) listener(change);
   }
 

@@ -29,7 +29,17 @@ export function requireNamespace(
       403,
       'Forbidden',
       `${rt.plural}${rt.group ? `.${rt.group}` : ''} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
-      { group: rt.group || undefined, kind: rt.plural, causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }] },
+      {
+        group: rt.group || undefined,
+        kind: rt.plural,
+        causes: [
+          {
+            reason: 'NamespaceTerminating',
+            message: `namespace ${namespace} is being terminated`,
+            field: 'metadata.namespace',
+          },
+        ],
+      },
     );
   }
 }
@@ -98,7 +108,11 @@ export function updateObject(
   }
   const stored = ctx.store.update(rt, object, options);
   // An object being deleted goes away once its last finalizer is removed.
-  if (stored.metadata.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0 && !options.dryRun) {
+  if (
+    stored.metadata.deletionTimestamp &&
+    (stored.metadata.finalizers ?? []).length === 0 &&
+    !options.dryRun
+  ) {
     return ctx.store.delete(rt, stored.metadata.namespace, stored.metadata.name);
   }
   return stored;

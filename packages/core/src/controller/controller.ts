@@ -470,7 +470,6 @@ export class Controller {
       `rolling back ${session.id}: ${reason}`,
       failedStep ? { step: failedStep } : undefined,
     );
-    const signal = new AbortController().signal;
     for (const c of session.record.deployment.components) {
       const stable = session.record.progress.stableVersions[c.name] ?? null;
       if (stable && stable !== c.version) {
@@ -487,14 +486,9 @@ export class Controller {
       const stable = session.record.progress.stableVersions[c.name] ?? null;
       try {
         if (stable && stable !== c.version) {
-          const spec = session.component(c.name);
-          const { ensureVersion } = await import('./steps/index.js');
-          await ensureVersion(
-            session,
-            { component: c.name, version: stable, instances: spec.replicas, deadlineMs: 60_000 },
-            signal,
-            (l) => this.#log(l),
-          );
+          // Stable goes back to full size with the spec it was deployed with (the agent keeps it): the new
+          // spec may be what broke, so it must not be applied to stable on the way back.
+          await this.#restoreStable(session, c.name, stable, session.component(c.name).replicas);
           await target.remove(c.name, c.version);
         } else if (!stable) {
           await target.remove(c.name, c.version);
@@ -526,6 +520,36 @@ export class Controller {
       status === 'CANCELLED' ? 'aborted' : 'rolled back',
     );
     return done;
+  }
+
+  async #restoreStable(
+    session: DeploymentSession,
+    component: string,
+    version: string,
+    replicas: number,
+  ): Promise<void> {
+    const { target } = session.deps;
+    const current = await target.health(component, version);
+    if (!current || current.desired === 0) {
+      // Nothing of stable left (e.g. removed by hand): start it again from this deployment's spec.
+      const { ensureVersion } = await import('./steps/index.js');
+      await ensureVersion(
+        session,
+        { component, version, instances: replicas, deadlineMs: 60_000 },
+        new AbortController().signal,
+        (l) => this.#log(l),
+      );
+      return;
+    }
+    if (current.desired < replicas) await target.scale(component, version, replicas);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const status = await target.health(component, version);
+      if ((status?.healthy ?? 0) >= replicas) return;
+      if (Date.now() > deadline)
+        throw new Error(`${component}@${version}: ${status?.healthy ?? 0}/${replicas} healthy after 60s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /** Canary background analysis: from the first weight step until the final promotion, failing the rollout at once. */

@@ -4,17 +4,21 @@ import { parseBody } from '../http-util.js';
 import type { ResourceType } from '../resources.js';
 import { groupVersion } from '../resources.js';
 import type { KubeObject } from '../types.js';
-import { isObject } from '../types.js';
+import { isObject, text } from '../types.js';
 import { checkDecodable } from '../validation.js';
 
 export function decodeObject(rt: ResourceType, raw: unknown, urlNamespace: string | undefined): KubeObject {
   if (!isObject(raw)) throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(raw)}'`);
   const expected = groupVersion(rt);
   if (raw.apiVersion !== undefined && raw.apiVersion !== expected) {
-    throw badRequest(`the API version in the data (${String(raw.apiVersion)}) does not match the expected API version (${expected})`);
+    throw badRequest(
+      `the API version in the data (${text(raw.apiVersion, JSON.stringify(raw.apiVersion))}) does not match the expected API version (${expected})`,
+    );
   }
   if (raw.kind !== undefined && raw.kind !== rt.kind) {
-    throw badRequest(`the kind in the data (${String(raw.kind)}) does not match the expected kind (${rt.kind})`);
+    throw badRequest(
+      `the kind in the data (${text(raw.kind, JSON.stringify(raw.kind))}) does not match the expected kind (${rt.kind})`,
+    );
   }
   checkDecodable(rt, raw);
   // Server-owned metadata (uid, resourceVersion, creationTimestamp) is filled in by the store.
@@ -24,13 +28,20 @@ export function decodeObject(rt: ResourceType, raw: unknown, urlNamespace: strin
   if (rt.namespaced) {
     const bodyNamespace = object.metadata.namespace;
     if (bodyNamespace && urlNamespace && bodyNamespace !== urlNamespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     object.metadata.namespace = urlNamespace ?? bodyNamespace;
   }
   return object;
 }
 
-export function decodeBody(rt: ResourceType, body: Buffer, contentType: string, urlNamespace: string | undefined): KubeObject {
+export function decodeBody(
+  rt: ResourceType,
+  body: Buffer,
+  contentType: string,
+  urlNamespace: string | undefined,
+): KubeObject {
   return decodeObject(rt, parseBody(body, contentType), urlNamespace);
 }

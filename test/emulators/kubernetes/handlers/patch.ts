@@ -6,7 +6,7 @@ import { ApiError, badRequest, methodNotAllowed, unsupportedMediaType } from '..
 import { parseBody } from '../http-util.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from '../patch.js';
 import type { ResourceType } from '../resources.js';
-import type { JsonObject, KubeObject } from '../types.js';
+import type { KubeObject } from '../types.js';
 import { isObject } from '../types.js';
 import { createObject, requireNamespace, updateObject } from '../write-pipeline.js';
 import { decodeObject } from './decode.js';
@@ -21,19 +21,31 @@ export const PATCH_TYPES = [
 ];
 
 /** Apply a classic (non-apply) patch document to a JSON value. */
-export function applyPatchDocument(rt: ResourceType, contentType: string, target: unknown, body: Buffer): unknown {
+export function applyPatchDocument(
+  rt: ResourceType,
+  contentType: string,
+  target: unknown,
+  body: Buffer,
+): unknown {
   const patch = parseBody(body, 'application/json');
   switch (contentType) {
     case 'application/json-patch+json':
       return jsonPatch(target, patch);
     case 'application/merge-patch+json':
-      if (!isObject(patch)) throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
+      if (!isObject(patch))
+        throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
       return mergePatch(target, patch);
     case 'application/strategic-merge-patch+json':
       if (rt.custom) {
-        throw new ApiError(415, 'UnsupportedMediaType', 'strategic merge patch is not supported for custom resources; use merge patch (--type merge) or JSON patch instead', {});
+        throw new ApiError(
+          415,
+          'UnsupportedMediaType',
+          'strategic merge patch is not supported for custom resources; use merge patch (--type merge) or JSON patch instead',
+          {},
+        );
       }
-      if (!isObject(patch)) throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
+      if (!isObject(patch))
+        throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
       return strategicMergePatch(target, patch);
     default:
       throw unsupportedMediaType(contentType);
@@ -48,12 +60,21 @@ function handleApply(ctx: HandlerContext, request: ApiRequest): ApiResponse {
   const dryRun = isDryRun(request.query);
   const raw = parseBody(request.body, 'application/yaml');
   if (!isObject(raw)) throw badRequest('error decoding YAML: the applied configuration is not an object');
-  if (typeof raw.apiVersion !== 'string' || typeof raw.kind !== 'string' || raw.apiVersion === '' || raw.kind === '') {
-    throw badRequest(`invalid object type: ${typeof raw.apiVersion === 'string' ? raw.apiVersion : ''}, Kind=${typeof raw.kind === 'string' ? raw.kind : ''}`);
+  if (
+    typeof raw.apiVersion !== 'string' ||
+    typeof raw.kind !== 'string' ||
+    raw.apiVersion === '' ||
+    raw.kind === ''
+  ) {
+    throw badRequest(
+      `invalid object type: ${typeof raw.apiVersion === 'string' ? raw.apiVersion : ''}, Kind=${typeof raw.kind === 'string' ? raw.kind : ''}`,
+    );
   }
   const applied = decodeObject(rt, raw, namespace);
   if (applied.metadata.name && applied.metadata.name !== name) {
-    throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
+    throw badRequest(
+      `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`,
+    );
   }
   if (Array.isArray(applied.metadata.managedFields) && applied.metadata.managedFields.length > 0) {
     throw badRequest('metadata.managedFields must be nil');
@@ -91,9 +112,14 @@ export function handlePatch(ctx: HandlerContext, request: ApiRequest): ApiRespon
   const current = ctx.store.mustGet(rt, namespace, name);
   const patched = applyPatchDocument(rt, request.contentType, current, request.body);
   if (!isObject(patched) || !isObject(patched.metadata)) throw badRequest('the patch removed metadata');
-  const next = decodeObject(rt, patched as JsonObject, namespace);
+  const next = decodeObject(rt, patched, namespace);
   if (next.metadata.name !== name) {
-    throw new ApiError(422, 'Invalid', `${rt.kind} "${name}" is invalid: metadata.name: Invalid value: "${next.metadata.name}": field is immutable`, {});
+    throw new ApiError(
+      422,
+      'Invalid',
+      `${rt.kind} "${name}" is invalid: metadata.name: Invalid value: "${next.metadata.name}": field is immutable`,
+      {},
+    );
   }
   const updated = updateObject(ctx, rt, current, next, {
     manager: fieldManager(request),

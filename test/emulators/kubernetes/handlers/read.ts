@@ -42,7 +42,12 @@ export function handleGet(ctx: HandlerContext, request: ApiRequest): ApiResponse
   if (wantsTable(request.headers.accept)) {
     return {
       status: 200,
-      body: toTable([object], rt.kind, object.metadata.resourceVersion, request.query.get('includeObject') ?? 'Metadata'),
+      body: toTable(
+        [object],
+        rt.kind,
+        object.metadata.resourceVersion,
+        request.query.get('includeObject') ?? 'Metadata',
+      ),
     };
   }
   return { status: 200, body: object };
@@ -60,11 +65,14 @@ function encodeContinue(token: ContinueToken): string {
 function decodeContinue(text: string): ContinueToken {
   try {
     const parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<ContinueToken>;
-    if (typeof parsed.rv === 'string' && typeof parsed.after === 'string') return { rv: parsed.rv, after: parsed.after };
+    if (typeof parsed.rv === 'string' && typeof parsed.after === 'string')
+      return { rv: parsed.rv, after: parsed.after };
   } catch {
     // fall through
   }
-  throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  throw badRequest(
+    'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+  );
 }
 
 export function handleList(ctx: HandlerContext, request: ApiRequest): ApiResponse {
@@ -78,10 +86,14 @@ export function handleList(ctx: HandlerContext, request: ApiRequest): ApiRespons
     const token = decodeContinue(continueText);
     const oldest = ctx.store.hub.oldestRetained();
     if (oldest !== undefined && Number(token.rv) < oldest - 1) {
-      throw expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+      throw expired(
+        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+      );
     }
     listRv = token.rv;
-    items = items.filter((object) => `${object.metadata.namespace ?? ''}/${object.metadata.name}` > token.after);
+    items = items.filter(
+      (object) => `${object.metadata.namespace ?? ''}/${object.metadata.name}` > token.after,
+    );
   }
   const limitText = request.query.get('limit');
   const limit = limitText ? Number(limitText) : 0;
@@ -91,12 +103,22 @@ export function handleList(ctx: HandlerContext, request: ApiRequest): ApiRespons
     remaining = items.length - limit;
     items = items.slice(0, limit);
     const last = items[items.length - 1];
-    continueToken = encodeContinue({ rv: listRv, after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` });
+    continueToken = encodeContinue({
+      rv: listRv,
+      after: `${last.metadata.namespace ?? ''}/${last.metadata.name}`,
+    });
   }
   if (wantsTable(request.headers.accept)) {
     return {
       status: 200,
-      body: toTable(items, rt.kind, listRv, request.query.get('includeObject') ?? 'Metadata', true, continueToken),
+      body: toTable(
+        items,
+        rt.kind,
+        listRv,
+        request.query.get('includeObject') ?? 'Metadata',
+        true,
+        continueToken,
+      ),
     };
   }
   const metadata: JsonObject = { resourceVersion: listRv };
@@ -106,6 +128,11 @@ export function handleList(ctx: HandlerContext, request: ApiRequest): ApiRespons
   }
   return {
     status: 200,
-    body: { kind: `${rt.kind}List`, apiVersion: groupVersion(rt), metadata, items: items.map((o) => listItem(rt, o)) },
+    body: {
+      kind: `${rt.kind}List`,
+      apiVersion: groupVersion(rt),
+      metadata,
+      items: items.map((o) => listItem(rt, o)),
+    },
   };
 }

@@ -19,7 +19,8 @@ export interface ApiResponse {
 
 export function isDryRun(query: URLSearchParams): boolean {
   const values = query.getAll('dryRun');
-  for (const value of values) if (value !== 'All') throw badRequest(`Invalid dry run value: ${JSON.stringify(value)}`);
+  for (const value of values)
+    if (value !== 'All') throw badRequest(`Invalid dry run value: ${JSON.stringify(value)}`);
   return values.length > 0;
 }
 

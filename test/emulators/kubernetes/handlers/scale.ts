@@ -46,7 +46,10 @@ export function handleScale(ctx: HandlerContext, request: ApiRequest, method: st
   if (typeof rv === 'string' && rv !== '' && rv !== current.metadata.resourceVersion) {
     throw conflict({ group: rt.group, resource: rt.plural }, name ?? '', STALE_OBJECT);
   }
-  const next: KubeObject = { ...current, spec: { ...(isObject(current.spec) ? current.spec : {}), replicas } };
+  const next: KubeObject = {
+    ...current,
+    spec: { ...(isObject(current.spec) ? current.spec : {}), replicas },
+  };
   const updated = updateObject(ctx, rt, current, next, {
     manager: fieldManager(request),
     subresource: 'scale',

@@ -34,13 +34,19 @@ export function serveWatch(
   const { rt } = request.target;
   const filter: Filter = parseFilter(request);
   const rvText = request.query.get('resourceVersion') ?? '';
-  if (rvText !== '' && !/^\d+$/.test(rvText)) throw badRequest(`resourceVersion: Invalid value: "${rvText}": must be a valid resource version`);
+  if (rvText !== '' && !/^\d+$/.test(rvText))
+    throw badRequest(`resourceVersion: Invalid value: "${rvText}": must be a valid resource version`);
   const timeoutText = request.query.get('timeoutSeconds');
   const timeoutSeconds = timeoutText ? Number(timeoutText) : undefined;
   const bookmarks = ['1', 'true'].includes(request.query.get('allowWatchBookmarks') ?? '');
   const sendInitialEvents = request.query.get('sendInitialEvents') === 'true';
   if (sendInitialEvents && !bookmarks) {
-    throw new ApiError(422, 'Invalid', 'ListOptions.meta.k8s.io "" is invalid: allowWatchBookmarks: Required value: allowWatchBookmarks required when sendInitialEvents is specified', {});
+    throw new ApiError(
+      422,
+      'Invalid',
+      'ListOptions.meta.k8s.io "" is invalid: allowWatchBookmarks: Required value: allowWatchBookmarks required when sendInitialEvents is specified',
+      {},
+    );
   }
   const table = wantsTable(request.headers.accept);
   const includeObject = request.query.get('includeObject') ?? 'Metadata';
@@ -53,7 +59,13 @@ export function serveWatch(
     if (res.writableEnded || res.destroyed) return;
     let payload = object;
     if (table && type !== 'BOOKMARK' && type !== 'ERROR') {
-      payload = toTable([object as KubeObject], rt.kind, String((object as KubeObject).metadata.resourceVersion), includeObject, !sentColumns);
+      payload = toTable(
+        [object as KubeObject],
+        rt.kind,
+        String((object as KubeObject).metadata.resourceVersion),
+        includeObject,
+        !sentColumns,
+      );
       sentColumns = true;
     }
     res.write(`${JSON.stringify({ type, object: payload })}\n`);
@@ -96,7 +108,8 @@ export function serveWatch(
   // Snapshot and subscription happen in the same tick: no change can slip between them.
   const resource = resourceKey(rt);
   if (rvText === '' || rvText === '0' || sendInitialEvents) {
-    for (const object of ctx.store.list(rt, filter.namespace)) if (matchesFilter(filter, object)) write('ADDED', object);
+    for (const object of ctx.store.list(rt, filter.namespace))
+      if (matchesFilter(filter, object)) write('ADDED', object);
     if (sendInitialEvents) bookmark({ 'k8s.io/initial-events-end': 'true' });
   } else {
     const missed = ctx.store.hub.since(resource, Number(rvText));

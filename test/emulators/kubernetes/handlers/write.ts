@@ -15,9 +15,13 @@ import { fieldManager, isDryRun } from './request.js';
 export function handleCreate(ctx: HandlerContext, request: ApiRequest): ApiResponse {
   const { rt, namespace, name } = request.target;
   if (name) throw methodNotAllowed();
-  if (rt.namespaced && !namespace) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+  if (rt.namespaced && !namespace)
+    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
   const object = decodeBody(rt, request.body, request.contentType, namespace);
-  const created = createObject(ctx, rt, object, { manager: fieldManager(request), dryRun: isDryRun(request.query) });
+  const created = createObject(ctx, rt, object, {
+    manager: fieldManager(request),
+    dryRun: isDryRun(request.query),
+  });
   return { status: 201, body: created };
 }
 
@@ -26,7 +30,9 @@ export function handleUpdate(ctx: HandlerContext, request: ApiRequest): ApiRespo
   if (!name) throw methodNotAllowed();
   const object = decodeBody(rt, request.body, request.contentType, namespace);
   if (object.metadata.name && object.metadata.name !== name) {
-    throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
+    throw badRequest(
+      `the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`,
+    );
   }
   object.metadata.name = name;
   const current = ctx.store.mustGet(rt, namespace, name);
@@ -46,20 +52,28 @@ interface DeleteOptions {
 }
 
 function readDeleteOptions(rt: ResourceType, request: ApiRequest): DeleteOptions {
-  const raw = request.body.length > 0 ? parseBody(request.body, request.contentType || 'application/json') : {};
+  const raw =
+    request.body.length > 0 ? parseBody(request.body, request.contentType || 'application/json') : {};
   const body = isObject(raw) ? raw : {};
-  const policy = request.query.get('propagationPolicy') ?? body.propagationPolicy ?? (body.orphanDependents === true ? 'Orphan' : undefined);
+  const policy =
+    request.query.get('propagationPolicy') ??
+    body.propagationPolicy ??
+    (body.orphanDependents === true ? 'Orphan' : undefined);
   // batch/v1 Jobs orphan their pods unless told otherwise; everything else cascades in the background.
-  const propagationPolicy = (policy ?? (rt.kind === 'Job' ? 'Orphan' : 'Background')) as DeleteOptions['propagationPolicy'];
+  const propagationPolicy = (policy ??
+    (rt.kind === 'Job' ? 'Orphan' : 'Background')) as DeleteOptions['propagationPolicy'];
   if (!['Orphan', 'Background', 'Foreground'].includes(propagationPolicy)) {
-    throw badRequest(`propagationPolicy: Unsupported value: "${String(policy)}": supported values: "Foreground", "Background", "Orphan"`);
+    throw badRequest(
+      `propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`,
+    );
   }
   const preconditions = isObject(body.preconditions) ? body.preconditions : {};
   const dryRunBody = Array.isArray(body.dryRun) && body.dryRun.includes('All');
   return {
     propagationPolicy,
     uid: typeof preconditions.uid === 'string' ? preconditions.uid : undefined,
-    resourceVersion: typeof preconditions.resourceVersion === 'string' ? preconditions.resourceVersion : undefined,
+    resourceVersion:
+      typeof preconditions.resourceVersion === 'string' ? preconditions.resourceVersion : undefined,
     dryRun: isDryRun(request.query) || dryRunBody,
   };
 }
@@ -80,11 +94,20 @@ function orphanDependents(ctx: HandlerContext, uid: string): void {
 }
 
 /** Delete one object; returns what the DELETE answers (the object, or a Success Status). */
-export function deleteOne(ctx: HandlerContext, rt: ResourceType, current: KubeObject, options: DeleteOptions): unknown {
+export function deleteOne(
+  ctx: HandlerContext,
+  rt: ResourceType,
+  current: KubeObject,
+  options: DeleteOptions,
+): unknown {
   const gr = { group: rt.group, resource: rt.plural };
   const { name, namespace } = current.metadata;
   if (options.uid && options.uid !== current.metadata.uid) {
-    throw conflict(gr, name, `Precondition failed: UID in precondition: ${options.uid}, UID in object meta: ${current.metadata.uid}`);
+    throw conflict(
+      gr,
+      name,
+      `Precondition failed: UID in precondition: ${options.uid}, UID in object meta: ${current.metadata.uid}`,
+    );
   }
   if (options.resourceVersion && options.resourceVersion !== current.metadata.resourceVersion) {
     throw conflict(
@@ -95,23 +118,39 @@ export function deleteOne(ctx: HandlerContext, rt: ResourceType, current: KubeOb
   }
   if (rt.kind === 'Namespace') {
     if (PROTECTED_NAMESPACES.has(name)) {
-      throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `namespaces "${name}" is forbidden: this namespace may not be deleted`,
+        { name, kind: 'namespaces' },
+      );
     }
     if (options.dryRun) return current;
     if (current.metadata.deletionTimestamp) return current;
     // The namespace controller empties it and then removes it (controllers/namespace.ts).
-    const terminating: KubeObject = { ...current, metadata: { ...current.metadata, deletionTimestamp: now() }, status: { phase: 'Terminating' } };
+    const terminating: KubeObject = {
+      ...current,
+      metadata: { ...current.metadata, deletionTimestamp: now() },
+      status: { phase: 'Terminating' },
+    };
     return ctx.store.update(rt, terminating, {});
   }
   if ((current.metadata.finalizers ?? []).length > 0) {
     if (options.dryRun || current.metadata.deletionTimestamp) return current;
-    return ctx.store.update(rt, { ...current, metadata: { ...current.metadata, deletionTimestamp: now() } }, {});
+    return ctx.store.update(
+      rt,
+      { ...current, metadata: { ...current.metadata, deletionTimestamp: now() } },
+      {},
+    );
   }
   if (options.dryRun) return current;
   if (options.propagationPolicy === 'Orphan') orphanDependents(ctx, current.metadata.uid);
   const deleted = ctx.store.delete(rt, namespace, name);
   if (rt.kind === 'Pod') {
-    return { ...deleted, metadata: { ...deleted.metadata, deletionTimestamp: now(), deletionGracePeriodSeconds: 0 } };
+    return {
+      ...deleted,
+      metadata: { ...deleted.metadata, deletionTimestamp: now(), deletionGracePeriodSeconds: 0 },
+    };
   }
   const details: JsonObject = { name, kind: rt.plural, uid: current.metadata.uid };
   if (rt.group) details.group = rt.group;
@@ -138,6 +177,11 @@ function handleDeleteCollection(ctx: HandlerContext, request: ApiRequest): ApiRe
   }
   return {
     status: 200,
-    body: { kind: `${rt.kind}List`, apiVersion: groupVersion(rt), metadata: { resourceVersion: ctx.store.resourceVersion() }, items: deleted },
+    body: {
+      kind: `${rt.kind}List`,
+      apiVersion: groupVersion(rt),
+      metadata: { resourceVersion: ctx.store.resourceVersion() },
+      items: deleted,
+    },
   };
 }

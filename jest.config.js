@@ -9,6 +9,7 @@ export default {
     '^@eds/core$': '<rootDir>/packages/core/src/index.ts',
     '^@eds/kubernetes$': '<rootDir>/packages/kubernetes/src/index.ts',
     '^@eds/gitlab$': '<rootDir>/packages/gitlab/src/index.ts',
+    '^@eds/github$': '<rootDir>/packages/github/src/index.ts',
     '^@eds/cli$': '<rootDir>/packages/cli/src/main.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

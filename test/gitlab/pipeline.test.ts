@@ -102,7 +102,15 @@ let gitlab: GitLabEmulator;
 let variables: Record<string, string>;
 
 const status = async (args: string[]) => {
-  const run = await eds(['--state', state, '-f', path.join(project, 'eds.yaml'), '--json', 'status', ...args]);
+  const run = await eds([
+    '--state',
+    state,
+    '-f',
+    path.join(project, 'eds.yaml'),
+    '--json',
+    'status',
+    ...args,
+  ]);
   return JSON.parse(run.stdout) as {
     id: string;
     status: string;
@@ -189,7 +197,11 @@ describe('GitLab CI/CD components on gitlab-ci-local', () => {
     const seen = await stop();
     expect(run.output).toMatch(/FAIL\s+bad-deploy-demo/);
     expect(run.code).not.toBe(0);
-    expect(jobJson(run.output, 'bad-deploy-demo')).toMatchObject({ status: 'FAILED', phase: 'ROLLED_BACK', exitCode: 1 });
+    expect(jobJson(run.output, 'bad-deploy-demo')).toMatchObject({
+      status: 'FAILED',
+      phase: 'ROLLED_BACK',
+      exitCode: 1,
+    });
     const after = await status(['--env', 'demo']);
     expect(after).toMatchObject({ status: 'FAILED', phase: 'ROLLED_BACK' });
     expect(after.components[0]?.weights).toEqual({ '1.1.0': 100 });

@@ -1,24 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { clearSecretsForTesting, redact } from '@eds/core';
-import { formatDotenv, gitlabContextFrom, gitlabStateOf, registerSecretVariables } from '@eds/gitlab';
+import { gitlabContextFrom, gitlabStateOf, registerSecretVariables } from '@eds/gitlab';
 import { jobEnv, summary } from './fixtures.js';
 
 describe('GitLab glue', () => {
-  it('writes the dotenv report later jobs and environment:url read', () => {
-    expect(formatDotenv(summary({ reason: 'two\nlines' }))).toBe(
-      [
-        'EDS_DEPLOYMENT_ID=d-20250101-demo-0001',
-        'EDS_STATUS=IN_PROGRESS',
-        'EDS_PHASE=PAUSED',
-        'EDS_ENVIRONMENT=demo',
-        'EDS_ENVIRONMENT_URL=http://127.0.0.1:41231',
-        'EDS_ENDPOINT_WEB=http://127.0.0.1:41231',
-        '',
-      ].join('\n'),
-    );
-    expect(formatDotenv(summary({ endpoints: {} }))).toContain('EDS_ENVIRONMENT_URL=\n');
-  });
-
   it('maps EDS states onto the four statuses GitLab’s API accepts', () => {
     expect(gitlabStateOf({ status: 'PENDING', phase: 'PENDING', pauseReason: null })).toEqual({
       status: 'running',

@@ -35,7 +35,10 @@ export const blueGreenStrategy: Strategy = {
         });
       }
     }
-    if (!bg.autoPromote) steps.push({ id: 'promotion', name: 'wait for promotion', kind: 'pause', with: {} });
+    // Like Argo Rollouts, a first rollout has nothing active to protect: no promotion pause then.
+    const firstRollout = components.every((c) => !c.stableVersion || c.stableVersion === c.version);
+    if (!bg.autoPromote && !firstRollout)
+      steps.push({ id: 'promotion', name: 'wait for promotion', kind: 'pause', with: {} });
     for (const { spec, version } of components) {
       steps.push({
         id: `${spec.name}-switch`,

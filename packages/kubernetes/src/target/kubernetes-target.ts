@@ -178,7 +178,7 @@ export class KubernetesTarget implements Target, WorkloadControl {
       if (!workload) throw new Error(`Deployment ${found.deployment.metadata.name} was not written by eds`);
       await this.#applyDeployment(component, { ...workload, replicas });
     }
-    return (await this.health(component, version)) ?? this.#emptyStatus(component, version);
+    return (await this.#status(component, version, false)) ?? this.#emptyStatus(component, version);
   }
 
   // ---- Target ------------------------------------------------------------------------------------------
@@ -264,7 +264,7 @@ export class KubernetesTarget implements Target, WorkloadControl {
     await this.apply(envSecret(workload, request.env ?? {}));
     await this.#applyDeployment(component, workload);
     await this.#ensureServices(component, slot);
-    return (await this.health(component, version)) ?? this.#emptyStatus(component, version);
+    return (await this.#status(component, version, false)) ?? this.#emptyStatus(component, version);
   }
 
   async #ensureServices(component: string, slot: string): Promise<void> {
@@ -318,7 +318,12 @@ export class KubernetesTarget implements Target, WorkloadControl {
    * error, unschedulable, progress deadline) throws at once with the reason, so the controller fails fast
    * instead of waiting out its own deadline.
    */
-  async health(component: string, version: string): Promise<VersionStatus | undefined> {
+  health(component: string, version: string): Promise<VersionStatus | undefined> {
+    return this.#status(component, version, true);
+  }
+
+  /** deploy and scale report status without judging: they resolve when started, health() is where failures surface. */
+  async #status(component: string, version: string, failFast: boolean): Promise<VersionStatus | undefined> {
     const tracker = await this.tracker(component);
     const found = await this.#find(component, version);
     const port = this.options.components?.[component]?.port ?? DEFAULT_PORT;
@@ -333,7 +338,7 @@ export class KubernetesTarget implements Target, WorkloadControl {
     }
     const pods = currentPods(found.deployment, tracker.podsOf(found.deployment));
     const verdict = judgeDeployment(found.deployment, tracker.podsOf(found.deployment));
-    if (verdict.state === 'failed') {
+    if (failFast && verdict.state === 'failed') {
       throw new DeploymentFailedError(
         `${component}@${version}: Deployment/${found.deployment.metadata.name} failed: ${verdict.message}`,
         {

@@ -228,7 +228,7 @@ describe('fail fast with the reason', () => {
     await t.deploy({
       ...request(`9.0.${tag.length}`, 1),
       image: `registry.example.com/hello/web:${tag}`,
-    } as DeployVersionRequest);
+    });
     const error = await healthy(t, `9.0.${tag.length}`, 1).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ROLLOUT_FAILED', exitCode: 1 });
     expect((error as { details: { reason: string } }).details.reason).toMatch(reason);

@@ -62,13 +62,13 @@ describe('discovery', () => {
 
 describe('CRUD and errors', () => {
   test('create assigns uid, resourceVersion, creationTimestamp; duplicate create is 409 AlreadyExists', async () => {
-    const created = await api(k8s, 'POST', CM, configMap('crud-1'));
+    const created = await api(k8s, 'POST', CM, configMap('crud-1'), 'application/json', { 'user-agent': 'eds-test/1.0 (linux)' });
     expect(created.status).toBe(201);
     const meta = created.body.metadata as Record<string, unknown>;
     expect(meta.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(meta.resourceVersion).toMatch(/^\d+$/);
     expect(meta.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    expect(meta.managedFields).toEqual([expect.objectContaining({ manager: 'node', operation: 'Update', fieldsV1: { 'f:data': { 'f:k': {} } } })]);
+    expect(meta.managedFields).toEqual([expect.objectContaining({ manager: 'eds-test', operation: 'Update', fieldsV1: { 'f:data': { 'f:k': {} } } })]);
     const duplicate = await api(k8s, 'POST', CM, configMap('crud-1'));
     expect(duplicate.status).toBe(409);
     expect(duplicate.body).toEqual({

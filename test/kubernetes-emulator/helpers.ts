@@ -75,7 +75,8 @@ export function api(
         method,
         headers: {
           authorization: `Bearer ${emulator.token}`,
-          ...(payload !== undefined ? { 'content-type': contentType } : {}),
+          // Node sends DELETE bodies unframed unless told their length.
+          ...(payload !== undefined ? { 'content-type': contentType, 'content-length': String(Buffer.byteLength(payload)) } : {}),
           ...headers,
         },
       },

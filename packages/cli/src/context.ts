@@ -16,6 +16,8 @@ export interface GlobalOptions {
   file: string;
   state?: string;
   store?: string;
+  storeNamespace?: string;
+  storeContext?: string;
   json: boolean;
   debug: boolean;
   color: boolean;
@@ -38,8 +40,16 @@ export class CommandContext {
   }
 
   get store(): RecordStore {
-    this.#store ??= this.#service?.store ?? openStore({ stateDir: this.stateDir, store: this.storeName });
+    this.#store ??=
+      this.#service?.store ?? openStore({ stateDir: this.stateDir, store: this.storeName, settings: this.storeSettings });
     return this.#store;
+  }
+
+  /** Backend settings (the kubernetes store's namespace and context). */
+  get storeSettings(): Record<string, string> {
+    const namespace = this.options.storeNamespace ?? this.env.EDS_STORE_NAMESPACE;
+    const context = this.options.storeContext ?? this.env.EDS_STORE_CONTEXT;
+    return { ...(namespace ? { namespace } : {}), ...(context ? { context } : {}) };
   }
 
   get storeName(): string {
@@ -51,6 +61,7 @@ export class CommandContext {
     this.#service ??= new EdsService({
       stateDir: this.stateDir,
       store: this.storeName,
+      storeSettings: this.storeSettings,
       actor: this.actor(),
       env: this.env,
       log: (line) => this.output.log(line),

@@ -41,20 +41,19 @@ export function gitbeakerClient(context: GitLabContext): GitLabClient {
   const project = context.projectId;
   return {
     createDeployment: async ({ environment, sha, ref, tag, status }) =>
-      (await deployments.create(project, environment, sha, ref, tag, {
+      await deployments.create(project, environment, sha, ref, tag, {
         status,
-      })) as unknown as GitLabDeployment,
-    updateDeployment: async (id, status) =>
-      (await deployments.edit(project, id, status)) as unknown as GitLabDeployment,
+      }),
+    updateDeployment: async (id, status) => await deployments.edit(project, id, status),
     runningDeployments: async (environment) =>
-      (await deployments.all(project, {
+      await deployments.all(project, {
         environment,
         status: 'running',
         orderBy: 'id',
         sort: 'desc',
         perPage: 20,
         maxPages: 1,
-      })) as unknown as GitLabDeployment[],
+      }),
     createMergeRequestNote: async (iid, body) => {
       const note = await notes.create(project, iid, body);
       return { id: Number(note.id) };

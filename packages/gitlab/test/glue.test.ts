@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { clearSecretsForTesting, redact } from '@eds/core';
 import { gitlabContextFrom, gitlabStateOf, registerSecretVariables } from '@eds/gitlab';
-import { jobEnv, summary } from './fixtures.js';
+import { jobEnv } from './fixtures.js';
 
 describe('GitLab glue', () => {
   it('maps EDS states onto the four statuses GitLab’s API accepts', () => {

@@ -124,7 +124,8 @@ function paramErrors(
     if (body[name] === undefined || body[name] === '') errors.push(`${name} is missing`);
   }
   for (const [name, allowed] of Object.entries(values)) {
-    if (body[name] !== undefined && body[name] !== '' && !allowed.includes(String(body[name])))
+    const value = body[name];
+    if (value !== undefined && value !== '' && !(typeof value === 'string' && allowed.includes(value)))
       errors.push(`${name} does not have a valid value`);
   }
   if (body.tag !== undefined && !['true', 'false', true, false].includes(body.tag as string | boolean))

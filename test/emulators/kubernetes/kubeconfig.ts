@@ -10,7 +10,8 @@ export function kubeconfigYaml(server: string, token: string, namespace = 'defau
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: CONTEXT_NAME, cluster: { server } }],
+    // client-node (1.x) refuses an http:// server unless insecure-skip-tls-verify is set; kubectl accepts it.
+    clusters: [{ name: CONTEXT_NAME, cluster: { server, 'insecure-skip-tls-verify': true } }],
     users: [{ name: CONTEXT_NAME, user: { token } }],
     contexts: [{ name: CONTEXT_NAME, context: { cluster: CONTEXT_NAME, user: CONTEXT_NAME, namespace } }],
     'current-context': CONTEXT_NAME,

@@ -79,6 +79,8 @@ export interface KubernetesEmulator {
   setForbidden(rules: ForbiddenRule[]): void;
   /** Read an object directly (undefined when absent). `apiVersion` like `apps/v1`. */
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  /** List objects directly (all namespaces when `namespace` is undefined). */
+  list(apiVersion: string, kind: string, namespace?: string): KubeObject[];
   /** Stop controllers, end open watches, close the server. */
   close(): Promise<void>;
 }
@@ -285,6 +287,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kube
     },
     get(apiVersion, kind, namespace, name) {
       return store.get(mustFindByKind(apiVersion, kind), namespace, name);
+    },
+    list(apiVersion, kind, namespace) {
+      return store.list(mustFindByKind(apiVersion, kind), namespace);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

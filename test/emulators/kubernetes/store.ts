@@ -36,6 +36,16 @@ function specPart(object: KubeObject): Record<string, unknown> {
   return rest;
 }
 
+/** Empty maps and lists in metadata are dropped on the wire (Go `omitempty`), so they are never stored. */
+function dropEmptyMetadata(object: KubeObject): void {
+  const meta = object.metadata as unknown as Record<string, unknown>;
+  for (const key of ['labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields']) {
+    const value = meta[key];
+    if (value === null || (Array.isArray(value) && value.length === 0)) delete meta[key];
+    else if (typeof value === 'object' && value !== null && Object.keys(value).length === 0) delete meta[key];
+  }
+}
+
 export class ObjectStore {
   private revision = 0;
   private readonly byResource = new Map<string, Map<string, KubeObject>>();
@@ -101,6 +111,7 @@ export class ObjectStore {
     const key = objectKey(namespace, input.metadata.name);
     if (table.has(key)) throw alreadyExists({ group: rt.group, resource: rt.plural }, input.metadata.name);
     const object = clone(input);
+    dropEmptyMetadata(object);
     object.apiVersion = rt.group ? `${rt.group}/${rt.version}` : rt.version;
     object.kind = rt.kind;
     if (!rt.namespaced) delete object.metadata.namespace;
@@ -142,6 +153,7 @@ export class ObjectStore {
       );
     }
     const object = clone(input);
+    dropEmptyMetadata(object);
     object.apiVersion = current.apiVersion;
     object.kind = current.kind;
     object.metadata.uid = current.metadata.uid;

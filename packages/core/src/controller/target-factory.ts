@@ -9,6 +9,11 @@ export interface TargetContext {
   env: NodeJS.ProcessEnv;
   /** Router port per component (from eds.yaml `port`). */
   routerPorts: Record<string, number>;
+  /** For targets that name and lay out objects themselves (Kubernetes). */
+  application?: string;
+  environment?: string;
+  strategy?: { type: string; maxSurge?: number | string; maxUnavailable?: number | string };
+  components?: Record<string, { image?: string; specVersion?: string; replicas?: number; port?: number; healthPath?: string }>;
 }
 
 /** Agent tokens in eds.yaml are references (`env:NAME`); the value is read here and held as a secret. */

@@ -107,9 +107,15 @@ export class RecordStore {
    * Write `next` as revision `expectedRevision + 1` (0 creates). Fails with a ConflictError when someone wrote
    * first: the caller re-reads and decides again (see `update`).
    */
-  async put(next: NewRecord, expectedRevision: number): Promise<DeploymentRecord> {
+  async put(next: NewRecord, expectedRevision: number, known?: DeploymentRecord): Promise<DeploymentRecord> {
     const key = recordKey(next.deployment.id);
-    const current = expectedRevision > 0 ? await this.get(next.deployment.id) : undefined;
+    // The caller may hand over the revision it just read: the link-based create still refuses a stale write.
+    const current =
+      expectedRevision > 0
+        ? known?.revision === expectedRevision
+          ? known
+          : await this.get(next.deployment.id)
+        : undefined;
     if (expectedRevision > 0) {
       if (!current)
         throw new ConflictError(
@@ -156,7 +162,7 @@ export class RecordStore {
       const next = mutate(structuredClone(current));
       if (next === undefined) return current;
       try {
-        return await this.put(next, current.revision);
+        return await this.put(next, current.revision, current);
       } catch (error) {
         if (!(error instanceof ConflictError) || attempt >= attempts) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));

@@ -92,7 +92,32 @@ export class EdsService {
               .filter((c) => c.port !== undefined && c.port > 0)
               .map((c) => [c.name, c.port as number]),
           );
-          return openTarget(env.target, { stateDir: this.options.stateDir, env: this.env, routerPorts });
+          // Cluster targets also need names, the strategy's layout and each component's image and size.
+          const components = Object.fromEntries(
+            app.components.map((c) => [
+              c.name,
+              {
+                ...(c.image ? { image: c.image } : {}),
+                specVersion: c.version,
+                replicas: c.replicas,
+                ...(c.port ? { port: c.port } : {}),
+                ...(c.health?.http ? { healthPath: c.health.http } : {}),
+              },
+            ]),
+          );
+          const strategy = env.strategy;
+          return openTarget(env.target, {
+            stateDir: this.options.stateDir,
+            env: this.env,
+            routerPorts,
+            application: app.name,
+            environment,
+            strategy: {
+              type: strategy.type,
+              ...(strategy.type === 'ROLLING' ? { maxSurge: strategy.maxSurge, maxUnavailable: strategy.maxUnavailable } : {}),
+            },
+            components,
+          });
         },
       });
     }

@@ -32,7 +32,10 @@ export interface DeployVersionRequest {
   component: string;
   version: string;
   instances: number;
-  run: RunSpec;
+  /** How host targets start an instance; a host target refuses a request without it. */
+  run?: RunSpec;
+  /** The container image (cluster targets); its tag follows the version. */
+  image?: string;
   health: HealthCheckSpec;
   /** Environment for the instances (configuration keys). Values may be secrets: sent only to the target. */
   env: Record<string, string>;

@@ -249,12 +249,25 @@ class StepArguments implements Serializable {
         if (value instanceof List) {
             return 'a list'
         }
+        if (value instanceof Number) {
+            return 'a number'
+        }
+        if (value instanceof Boolean) {
+            return 'a boolean'
+        }
         return "a ${value.getClass().simpleName}"
     }
 
-    /** The accepted name nearest to a misspelt one (edit distance <= 2, or the same ignoring case), or null. */
+    /**
+     * The accepted name a misspelt or shortened one means: the same ignoring case, the one it abbreviates (`env`),
+     * else the nearest within an edit distance of 2; null when none is close.
+     */
     @NonCPS
     static String closest(String name, Collection<String> candidates) {
+        String abbreviated = name.length() >= 3 ? candidates.find { it.toLowerCase().startsWith(name.toLowerCase()) } : null
+        if (abbreviated) {
+            return abbreviated
+        }
         String best = null
         int bestDistance = 3
         candidates.each { String candidate ->

@@ -90,6 +90,7 @@ class Build {
     private final Set<String> plugins
     private final List<Map> activeTimeouts = []
     private int lastMilestone = 0
+    private final long startedAt = System.currentTimeMillis()
 
     Build(JenkinsHarness jenkins, Map config) {
         this.jenkins = jenkins
@@ -100,7 +101,7 @@ class Build {
         this.currentBuild = new RunWrapper(number, job, url, config.startedBy as String)
         this.params = Collections.unmodifiableMap(new LinkedHashMap(config.params ?: [:]))
         this.inputAnswers = new ArrayList<Map>(config.inputs ?: [])
-        this.plugins = new HashSet<String>(config.plugins ?: ['warnings-ng'])
+        this.plugins = new HashSet<String>(config.containsKey('plugins') ? config.plugins as List : ['warnings-ng'])
         Map<String, String> buildEnv = [
             BUILD_NUMBER: "${number}".toString(), BUILD_ID: "${number}".toString(), JOB_NAME: job,
             BUILD_TAG: "jenkins-${job}-${number}".toString(), BUILD_URL: url, JOB_URL: "${jenkins.url}job/${job}/".toString(),
@@ -166,7 +167,7 @@ class Build {
         String text = "${line}\n"
         console.append(text)
         if (jenkins.verbose) {
-            System.err.print("    [#${number}] ${text}")
+            System.err.print(String.format('    [#%d %6.2fs] %s', number, (System.currentTimeMillis() - startedAt) / 1000d, text))
         }
     }
 
@@ -278,7 +279,7 @@ class Build {
 
     Object step_writeJSON(Map args, Closure body) {
         String json = JsonOutput.toJson(args.json)
-        if ((args.pretty ?: 0) as int > 0) {
+        if (((args.pretty ?: 0) as int) > 0) {
             json = JsonOutput.prettyPrint(json)
         }
         if (args.returnText) {
@@ -383,7 +384,7 @@ class Build {
                 throw new HarnessError("input '${args.message}' has no timeout around it: it would wait forever")
             }
             log('Timeout has been exceeded')
-            throw new FlowInterruptedException('ABORTED', new TimeoutStepExecution.ExceededTimeout())
+            throw new FlowInterruptedException('ABORTED', exceededTimeout())
         }
         String by = answer.by as String
         if (args.submitter) {
@@ -406,6 +407,12 @@ class Build {
             values[args.submitterParameter] = by
         }
         return values.isEmpty() ? null : values.size() == 1 ? values.values().first() : values
+    }
+
+    /** Jenkins' TimeoutStepExecution.ExceededTimeout (a nested class: loaded by name once its outer class is). */
+    private static Object exceededTimeout() {
+        return Class.forName("${TimeoutStepExecution.name}\$ExceededTimeout", true, TimeoutStepExecution.classLoader)
+            .newInstance()
     }
 
     Object step_withEnv(Map args, Closure body) {

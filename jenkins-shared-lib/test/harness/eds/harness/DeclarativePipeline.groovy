@@ -108,80 +108,100 @@ class DeclarativePipeline {
         }
     }
 
-    private static void configure(Closure block, Object builder) {
+    static void configure(Closure block, Object builder) {
         block.delegate = builder
         block.resolveStrategy = Closure.DELEGATE_FIRST
         block.call()
     }
 
-    /** `options { timestamps(); disableConcurrentBuilds() }`: recorded, not applied. */
-    static class OptionsBlock {
-        private final List<Object> declared
+}
 
-        OptionsBlock(List<Object> declared) {
-            this.declared = declared
-        }
+/** `options { timestamps(); disableConcurrentBuilds() }`: recorded, not applied. */
+class OptionsBlock {
+    private final List<Object> declared
 
-        Object methodMissing(String name, Object args) {
-            declared << [name: name, args: args]
-            return [option: name]
-        }
+    OptionsBlock(List<Object> declared) {
+        this.declared = declared
     }
 
-    /** `environment { NAME = 'value' }`. */
-    static class EnvironmentBlock {
-        private final Map<String, String> declared
+    Object methodMissing(String name, Object args) {
+        declared << [name: name, args: args]
+        return [option: name]
+    }
+}
 
-        EnvironmentBlock(Map<String, String> declared) {
-            this.declared = declared
-        }
+/** `environment { NAME = 'value' }`. */
+class EnvironmentBlock {
+    private final Map<String, String> declared
 
-        void propertyMissing(String name, Object value) {
-            declared[name] = value == null ? null : value.toString()
-        }
+    EnvironmentBlock(Map<String, String> declared) {
+        this.declared = declared
     }
 
-    /** `stages { stage('name') { steps { } } }`. */
-    static class StagesBlock {
-        private final List<Map> declared
+    void propertyMissing(String name, Object value) {
+        declared[name] = value == null ? null : value.toString()
+    }
+}
 
-        StagesBlock(List<Map> declared) {
-            this.declared = declared
-        }
+/** `stages { stage('name') { steps { } } }`. */
+class StagesBlock {
+    private final List<Map> declared
 
-        void stage(String name, Closure block) {
-            StageBlock stage = new StageBlock()
-            configure(block, stage)
-            if (stage.body == null) {
-                throw new IllegalArgumentException("stage '${name}': missing steps")
-            }
-            declared << [name: name, steps: stage.body]
-        }
+    StagesBlock(List<Map> declared) {
+        this.declared = declared
     }
 
-    static class StageBlock {
-        Closure body
-
-        void steps(Closure block) {
-            body = block
+    void stage(String name, Closure block) {
+        StageBlock stage = new StageBlock()
+        DeclarativePipeline.configure(block, stage)
+        if (stage.@declaredSteps == null) {
+            throw new IllegalArgumentException("stage '${name}': missing steps")
         }
+        declared << [name: name, steps: stage.@declaredSteps]
+    }
+}
+
+class StageBlock {
+    private Closure declaredSteps
+
+    void steps(Closure block) {
+        declaredSteps = block
+    }
+}
+
+/** `post { failure { } always { } }`: one method per condition, so steps inside them resolve to the script. */
+class PostBlock {
+    private final Map<String, Closure> declared
+
+    PostBlock(Map<String, Closure> declared) {
+        this.declared = declared
     }
 
-    /** `post { failure { } always { } }`. */
-    static class PostBlock {
-        private final Map<String, Closure> declared
-
-        PostBlock(Map<String, Closure> declared) {
-            this.declared = declared
-        }
-
-        Object methodMissing(String name, Object args) {
-            if (!(name in POST_ORDER) || !(args instanceof Object[]) || args.length != 1 || !(args[0] instanceof Closure)) {
-                throw new IllegalArgumentException("post: unknown condition ${name}")
-            }
-            declared[name] = (Closure) args[0]
-            return null
-        }
+    void always(Closure block) {
+        declared.always = block
     }
 
+    void aborted(Closure block) {
+        declared.aborted = block
+    }
+
+    void failure(Closure block) {
+        declared.failure = block
+    }
+
+    void success(Closure block) {
+        declared.success = block
+    }
+
+    void unstable(Closure block) {
+        declared.unstable = block
+    }
+
+    void unsuccessful(Closure block) {
+        declared.unsuccessful = block
+    }
+
+    void cleanup(Closure block) {
+        declared.cleanup = block
+    }
 }

@@ -14,8 +14,9 @@ export async function ensureVersion(
 ): Promise<number> {
   const { component, version, instances, deadlineMs } = request;
   const spec = session.component(component);
-  if (!spec.run)
-    throw new DeploymentFailedError(`component ${component} has no \`run\` command for a host target`);
+  if (!spec.run && !spec.image) {
+    throw new DeploymentFailedError(`component ${component} has neither \`run\` (hosts) nor \`image\` (clusters)`);
+  }
   const health: HealthCheckSpec = {
     ...(spec.health?.http !== undefined ? { http: spec.health.http } : {}),
     ...(spec.health?.tcp !== undefined ? { tcp: spec.health.tcp } : {}),
@@ -30,11 +31,16 @@ export async function ensureVersion(
     component,
     version,
     instances,
-    run: {
-      command: spec.run.command,
-      cwd: path.resolve(session.baseDir, spec.run.cwd ?? '.'),
-      ...(spec.run.port !== undefined ? { port: spec.run.port } : {}),
-    },
+    ...(spec.run
+      ? {
+          run: {
+            command: spec.run.command,
+            cwd: path.resolve(session.baseDir, spec.run.cwd ?? '.'),
+            ...(spec.run.port !== undefined ? { port: spec.run.port } : {}),
+          },
+        }
+      : {}),
+    ...(spec.image ? { image: spec.image } : {}),
     health,
     env: { ...(spec.env ?? {}), ...session.deps.instanceEnv, VERSION: version },
   });

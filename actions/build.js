@@ -6,6 +6,7 @@
  *
  *   node actions/build.js                 build into actions/NAME/dist (replacing it)
  *   node actions/build.js --out DIR       build into DIR/NAME/dist instead
+ *   node actions/build.js --only A,B      build only these actions
  *   node actions/build.js --check         is every committed dist the build of today's sources? (fast)
  *   node actions/build.js --compare NAME  rebuild NAME in a temporary directory and compare byte for byte
  *
@@ -224,6 +225,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     for (const file of differ) process.stderr.write(`differs from a fresh build: ${file}\n`);
     process.exit(differ.length ? 1 : 0);
   } else {
-    await buildActions(arg('--out') ? { out: path.resolve(arg('--out')) } : {});
+    await buildActions({
+      ...(arg('--out') ? { out: path.resolve(arg('--out')) } : {}),
+      ...(arg('--only') ? { only: arg('--only').split(',') } : {}),
+    });
   }
 }

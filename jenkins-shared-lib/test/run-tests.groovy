@@ -193,7 +193,7 @@ scenario('bad version: analysis catches the errors, the build fails with the rea
     assert error =~ /^ERROR: edsDeploy: deployment jenkins-demo\.canary\.\S+ to canary FAILED \(ROLLED_BACK\): (background )?analysis failed: errorRate 0\.\d+ failed condition < 0\.05 .*\[exit 1: the deployment failed and was rolled back/
     assert build.consoleText.contains('The deployment failed and eds rolled the environment back.')
     assert build.calls('input').isEmpty()
-    assert build.shellScripts()[1].contains('--set FAIL_RATE=0.3 --set-version web=1.3.0')
+    assert build.shellScripts()[1].contains(' deploy --env canary --set-version web=1.3.0 --set FAIL_RATE=0.3 > ')
     Map written = new JsonSlurper().parse(new File(workspace, 'eds-result.json')) as Map
     assert written.subMap(['ok', 'exitCode', 'outcome', 'status', 'phase']) ==
         [ok: false, exitCode: 1, outcome: 'DeploymentFailed', status: 'FAILED', phase: 'ROLLED_BACK']
@@ -300,18 +300,39 @@ node { edsDeploy(environment: 'canary', app: 'jenkins-demo', versions: [web: '0.
 }
 
 if (checkSupported) {
-    scenario('edsCheck publishes junit, and SARIF with recordIssues (Warnings NG) or else archiveArtifacts') {
-        Build withWarnings = run(jenkinsfile: 'check.Jenkinsfile', params: [ENVIRONMENT: 'prod'])
-        assert withWarnings.result in ['SUCCESS', 'FAILURE']
-        Map check = withWarnings.binding.getVariable('check') as Map
-        assert withWarnings.published*.step.contains('junit')
-        assert check.published.sarif == 'recordIssues' && withWarnings.published*.step.contains('recordIssues')
-        Build without = run(jenkinsfile: 'check.Jenkinsfile', params: [ENVIRONMENT: 'prod'], plugins: [])
-        assert (without.binding.getVariable('check') as Map).published.sarif == 'archiveArtifacts'
-        assert without.archived.contains('eds-security.sarif')
+    scenario('edsCheck: a passing check publishes junit and SARIF with recordIssues (Warnings NG)') {
+        Build build = run(jenkinsfile: 'check.Jenkinsfile', params: [ENVIRONMENT: 'prod'])
+        assert build.result == 'SUCCESS'
+        Map check = build.binding.getVariable('check') as Map
+        assert check.ok && !check.blocked && check.blocking == [] && check.policyVersion?.startsWith('sha256:')
+        assert check.published == [junit: 'junit', sarif: 'recordIssues', markdown: 'archiveArtifacts']
+        Map junit = build.published.find { it.step == 'junit' }
+        // (eds writes a report without test cases when nothing was checked: junit accepts it with allowEmptyResults)
+        assert junit.files == ['eds-security-junit.xml'] && junit.failures == 0
+        assert build.calls('junit')[0].args == [testResults: 'eds-security-junit.xml', allowEmptyResults: true,
+                                                skipMarkingBuildUnstable: true]
+        assert build.published.find { it.step == 'recordIssues' }.subMap(['files', 'issues']) ==
+            [files: ['eds-security.sarif'], issues: 0]
+        assert build.archived == ['eds-security.md']
+    }
+
+    scenario('edsCheck: a critical vulnerability blocks (exit 3): reports published (SARIF archived without Warnings NG), build fails naming it') {
+        new File(workspace, 'trivy.json').text = new File(library, 'test/fixtures/trivy-critical.json').text
+        Build build = run(jenkinsfile: 'check.Jenkinsfile', params: [ENVIRONMENT: 'prod', VULN_REPORT: 'trivy.json'],
+                          plugins: [])
+        assert build.result == 'FAILURE'
+        String error = build.consoleText.readLines().find { it.startsWith('ERROR: ') }
+        assert error.startsWith('ERROR: edsCheck: security policy blocks prod: 1 blocking finding(s): [critical] ' +
+                                'CVE-2024-0001: CVE-2024-0001 in openssl 3.1.4-r1')
+        assert error.endsWith('[exit 3: blocked by security policy or by an approval rule]')
+        assert build.calls('recordIssues').isEmpty()
+        Map junit = build.published.find { it.step == 'junit' }
+        assert junit.failures == 1
+        assert build.archived.sort() == ['eds-security.md', 'eds-security.sarif']
+        assert build.shellScripts()[0].contains(' check --env prod --vuln-report trivy.json --sarif eds-security.sarif')
     }
 } else {
-    System.out.println('# SKIP edsCheck scenario: this eds CLI has no `check` command yet')
+    System.out.println('# SKIP edsCheck scenarios: this eds CLI has no `check` command yet')
 }
 
 scenario('no console output and no stored record or state holds the credential value') {

@@ -1,6 +1,6 @@
 import io.eds.jenkins.EdsCommandLine
 import io.eds.jenkins.EdsRunner
-import io.eds.jenkins.ExitCodes
+import io.eds.jenkins.EdsResult
 import io.eds.jenkins.StepArguments
 
 /**
@@ -18,8 +18,7 @@ Map call(Map args = [:]) {
         .option('--sarif', options.sarif)
         .option('--junit', options.junit)
         .option('--markdown', options.markdown)
-    Map result = eds.run(check)
-    result.blocked = result.exitCode == ExitCodes.BLOCKED_BY_POLICY
+    Map result = EdsResult.withCheck(eds.run(check))
     result.reports = [sarif: options.sarif, junit: options.junit, markdown: options.markdown]
     if (options.publish) {
         result.published = publishReports(options)

@@ -12,7 +12,10 @@ export function findKubectl(): string | undefined {
   const location = found.stdout.trim();
   if (found.status !== 0 || location === '') return undefined;
   // The binary must run (a dispatcher without its payload would not).
-  const version = spawnSync(location, ['version', '--client', '-o', 'json'], { encoding: 'utf8', timeout: 20_000 });
+  const version = spawnSync(location, ['version', '--client', '-o', 'json'], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   return version.status === 0 ? location : undefined;
 }
 
@@ -26,10 +29,14 @@ export function makeKubectl(kubectlPath: string, emulator: KubernetesEmulator) {
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'kubectl-cache-'));
   return (args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<CommandResult> =>
     new Promise((resolve, reject) => {
-      const child = spawn(kubectlPath, [`--kubeconfig=${emulator.kubeconfigPath}`, `--cache-dir=${cacheDir}`, ...args], {
-        env: { ...process.env, KUBECONFIG: emulator.kubeconfigPath },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        kubectlPath,
+        [`--kubeconfig=${emulator.kubeconfigPath}`, `--cache-dir=${cacheDir}`, ...args],
+        {
+          env: { ...process.env, KUBECONFIG: emulator.kubeconfigPath },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -76,7 +83,9 @@ export function api(
         headers: {
           authorization: `Bearer ${emulator.token}`,
           // Node sends DELETE bodies unframed unless told their length.
-          ...(payload !== undefined ? { 'content-type': contentType, 'content-length': String(Buffer.byteLength(payload)) } : {}),
+          ...(payload !== undefined
+            ? { 'content-type': contentType, 'content-length': String(Buffer.byteLength(payload)) }
+            : {}),
           ...headers,
         },
       },
@@ -102,7 +111,9 @@ export function api(
 
 export interface WatchEvent {
   type: string;
-  object: Record<string, unknown> & { metadata?: { name?: string; resourceVersion?: string; annotations?: Record<string, string> } };
+  object: Record<string, unknown> & {
+    metadata?: { name?: string; resourceVersion?: string; annotations?: Record<string, string> };
+  };
 }
 
 export interface WatchStream {
@@ -123,50 +134,62 @@ export function openWatch(emulator: KubernetesEmulator, urlPath: string): Promis
     const waiters = new Set<() => void>();
     let endResolve: () => void = () => undefined;
     const ended = new Promise<void>((r) => (endResolve = r));
-    const req = http.get(`${emulator.url}${urlPath}${separator}watch=1`, { headers: { authorization: `Bearer ${emulator.token}` } }, (res) => {
-      let buffer = '';
-      res.on('data', (d: Buffer) => {
-        buffer += d.toString();
-        let newline: number;
-        while ((newline = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, newline);
-          buffer = buffer.slice(newline + 1);
-          if (line.trim() !== '') events.push(JSON.parse(line) as WatchEvent);
-        }
-        for (const waiter of [...waiters]) waiter();
-      });
-      res.on('end', () => endResolve());
-      res.on('close', () => endResolve());
-      resolve({
-        events,
-        status: res.statusCode ?? 0,
-        ended,
-        close: () => req.destroy(),
-        until: (predicate, timeoutMs = 10_000) =>
-          new Promise((ok, fail) => {
-            const check = (): void => {
-              if (predicate(events)) {
+    const req = http.get(
+      `${emulator.url}${urlPath}${separator}watch=1`,
+      { headers: { authorization: `Bearer ${emulator.token}` } },
+      (res) => {
+        let buffer = '';
+        res.on('data', (d: Buffer) => {
+          buffer += d.toString();
+          let newline: number;
+          while ((newline = buffer.indexOf('\n')) >= 0) {
+            const line = buffer.slice(0, newline);
+            buffer = buffer.slice(newline + 1);
+            if (line.trim() !== '') events.push(JSON.parse(line) as WatchEvent);
+          }
+          for (const waiter of [...waiters]) waiter();
+        });
+        res.on('end', () => endResolve());
+        res.on('close', () => endResolve());
+        resolve({
+          events,
+          status: res.statusCode ?? 0,
+          ended,
+          close: () => req.destroy(),
+          until: (predicate, timeoutMs = 10_000) =>
+            new Promise((ok, fail) => {
+              const check = (): void => {
+                if (predicate(events)) {
+                  waiters.delete(check);
+                  clearTimeout(timer);
+                  ok(events);
+                }
+              };
+              const timer = setTimeout(() => {
                 waiters.delete(check);
-                clearTimeout(timer);
-                ok(events);
-              }
-            };
-            const timer = setTimeout(() => {
-              waiters.delete(check);
-              fail(new Error(`watch condition not met in ${timeoutMs} ms; events: ${JSON.stringify(events.map((e) => [e.type, e.object.metadata?.name]))}`));
-            }, timeoutMs);
-            waiters.add(check);
-            check();
-          }),
-      });
-    });
+                fail(
+                  new Error(
+                    `watch condition not met in ${timeoutMs} ms; events: ${JSON.stringify(events.map((e) => [e.type, e.object.metadata?.name]))}`,
+                  ),
+                );
+              }, timeoutMs);
+              waiters.add(check);
+              check();
+            }),
+        });
+      },
+    );
     req.on('error', (error) => {
       if (events.length === 0) reject(error);
     });
   });
 }
 
-export function deploymentManifest(name: string, image: string, extra: { replicas?: number; progressDeadlineSeconds?: number; namespace?: string } = {}): string {
+export function deploymentManifest(
+  name: string,
+  image: string,
+  extra: { replicas?: number; progressDeadlineSeconds?: number; namespace?: string } = {},
+): string {
   return `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -191,11 +214,16 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Poll `read` until `accept` holds (for state the controllers reach asynchronously). */
-export async function eventually<T>(read: () => T | Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  read: () => T | Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = await read();
   while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not reached in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not reached in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
     await sleep(25);
     last = await read();
   }

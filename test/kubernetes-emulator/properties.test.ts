@@ -27,9 +27,21 @@ const labelName = fc.stringMatching(/^[a-z0-9]([a-z0-9._-]{0,10}[a-z0-9])?$/);
 const labels = fc.dictionary(labelName, labelName, { maxKeys: 4 });
 
 const requirement: fc.Arbitrary<LabelRequirement> = fc.oneof(
-  fc.record({ key: labelName, operator: fc.constantFrom('=' as const, '!=' as const), values: fc.tuple(labelName) }),
-  fc.record({ key: labelName, operator: fc.constantFrom('in' as const, 'notin' as const), values: fc.uniqueArray(labelName, { minLength: 1, maxLength: 3 }) }),
-  fc.record({ key: labelName, operator: fc.constantFrom('exists' as const, 'notexists' as const), values: fc.constant<string[]>([]) }),
+  fc.record({
+    key: labelName,
+    operator: fc.constantFrom('=' as const, '!=' as const),
+    values: fc.tuple(labelName),
+  }),
+  fc.record({
+    key: labelName,
+    operator: fc.constantFrom('in' as const, 'notin' as const),
+    values: fc.uniqueArray(labelName, { minLength: 1, maxLength: 3 }),
+  }),
+  fc.record({
+    key: labelName,
+    operator: fc.constantFrom('exists' as const, 'notexists' as const),
+    values: fc.constant<string[]>([]),
+  }),
 );
 
 function format(r: LabelRequirement): string {
@@ -62,12 +74,36 @@ const json: fc.Arbitrary<unknown> = fc.jsonValue({ maxDepth: 4 });
 describe('label selectors', () => {
   test('any string parses or is rejected with 400 BadRequest', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 40 }), (input) => acceptsOrRejectsCleanly(() => parseLabelSelector(input))),
+      fc.property(fc.string({ maxLength: 40 }), (input) =>
+        acceptsOrRejectsCleanly(() => parseLabelSelector(input)),
+      ),
       { numRuns: 500 },
     );
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('a', 'b', '=', '!', ',', '(', ')', ' in ', ' notin ', '==', '!=', '>', '<', '1', ' ', '/', '.'), { maxLength: 12 }), (parts) =>
-        acceptsOrRejectsCleanly(() => parseLabelSelector(parts.join(''))),
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            'a',
+            'b',
+            '=',
+            '!',
+            ',',
+            '(',
+            ')',
+            ' in ',
+            ' notin ',
+            '==',
+            '!=',
+            '>',
+            '<',
+            '1',
+            ' ',
+            '/',
+            '.',
+          ),
+          { maxLength: 12 },
+        ),
+        (parts) => acceptsOrRejectsCleanly(() => parseLabelSelector(parts.join(''))),
       ),
       { numRuns: 500 },
     );
@@ -88,12 +124,17 @@ describe('label selectors', () => {
 describe('patches', () => {
   test('merge patch: idempotent, empty patch is identity, null deletes', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ maxLength: 5 }), json), fc.dictionary(fc.string({ maxLength: 5 }), json), (target, patch) => {
-        const once = mergePatch(target, patch);
-        expect(mergePatch(once, patch)).toEqual(once);
-        expect(mergePatch(target, {})).toEqual(target);
-        for (const [key, value] of Object.entries(patch)) if (value === null) expect(Object.prototype.hasOwnProperty.call(once, key)).toBe(false);
-      }),
+      fc.property(
+        fc.dictionary(fc.string({ maxLength: 5 }), json),
+        fc.dictionary(fc.string({ maxLength: 5 }), json),
+        (target, patch) => {
+          const once = mergePatch(target, patch);
+          expect(mergePatch(once, patch)).toEqual(once);
+          expect(mergePatch(target, {})).toEqual(target);
+          for (const [key, value] of Object.entries(patch))
+            if (value === null) expect(Object.prototype.hasOwnProperty.call(once, key)).toBe(false);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -106,13 +147,32 @@ describe('patches', () => {
       value: json,
     });
     fc.assert(
-      fc.property(json, fc.oneof(fc.array(op, { maxLength: 5 }), json), (doc, patch) => acceptsOrRejectsCleanly(() => jsonPatch(doc, patch))),
+      fc.property(json, fc.oneof(fc.array(op, { maxLength: 5 }), json), (doc, patch) =>
+        acceptsOrRejectsCleanly(() => jsonPatch(doc, patch)),
+      ),
       { numRuns: 400 },
     );
-    const container = fc.record({ name: fc.constantFrom('a', 'b', undefined), image: fc.string({ maxLength: 3 }), $patch: fc.constantFrom(undefined, 'delete', 'replace', 'weird') }, { requiredKeys: [] });
-    const podish = fc.record({ spec: fc.record({ containers: fc.oneof(fc.array(container, { maxLength: 3 }), json) }, { requiredKeys: [] }) }, { requiredKeys: [] });
+    const container = fc.record(
+      {
+        name: fc.constantFrom('a', 'b', undefined),
+        image: fc.string({ maxLength: 3 }),
+        $patch: fc.constantFrom(undefined, 'delete', 'replace', 'weird'),
+      },
+      { requiredKeys: [] },
+    );
+    const podish = fc.record(
+      {
+        spec: fc.record(
+          { containers: fc.oneof(fc.array(container, { maxLength: 3 }), json) },
+          { requiredKeys: [] },
+        ),
+      },
+      { requiredKeys: [] },
+    );
     fc.assert(
-      fc.property(fc.oneof(podish, json), fc.oneof(podish, json), (target, patch) => acceptsOrRejectsCleanly(() => strategicMergePatch(target, patch))),
+      fc.property(fc.oneof(podish, json), fc.oneof(podish, json), (target, patch) =>
+        acceptsOrRejectsCleanly(() => strategicMergePatch(target, patch)),
+      ),
       { numRuns: 400 },
     );
   });
@@ -122,17 +182,41 @@ describe('patches', () => {
       metadata: fc.record({ labels: labels, name: labelName }),
       spec: fc.record({
         replicas: fc.nat(5),
-        template: fc.record({ spec: fc.record({ containers: fc.uniqueArray(fc.record({ name: labelName, image: fc.string({ maxLength: 4 }), ports: fc.array(fc.record({ containerPort: fc.nat(9000) }), { maxLength: 2 }) }), { selector: (c) => c.name, maxLength: 3 }) }) }),
+        template: fc.record({
+          spec: fc.record({
+            containers: fc.uniqueArray(
+              fc.record({
+                name: labelName,
+                image: fc.string({ maxLength: 4 }),
+                ports: fc.array(fc.record({ containerPort: fc.nat(9000) }), { maxLength: 2 }),
+              }),
+              { selector: (c) => c.name, maxLength: 3 },
+            ),
+          }),
+        }),
       }),
       data: fc.dictionary(labelName, fc.string({ maxLength: 4 }), { maxKeys: 3 }),
     });
     fc.assert(
       fc.property(object, (o) => {
         // Ports sharing a key are one element to SSA; keep them unique like the API requires.
-        for (const c of o.spec.template.spec.containers) c.ports = c.ports.filter((p, i, all) => all.findIndex((q) => q.containerPort === p.containerPort) === i);
+        for (const c of o.spec.template.spec.containers)
+          c.ports = c.ports.filter(
+            (p, i, all) => all.findIndex((q) => q.containerPort === p.containerPort) === i,
+          );
         const set = fieldsOf(o, 'main');
         const round = FieldSet.fromFieldsV1(set.toFieldsV1());
-        expect(round.toArray().map((p) => JSON.stringify(p)).sort()).toEqual(set.toArray().map((p) => JSON.stringify(p)).sort());
+        expect(
+          round
+            .toArray()
+            .map((p) => JSON.stringify(p))
+            .sort(),
+        ).toEqual(
+          set
+            .toArray()
+            .map((p) => JSON.stringify(p))
+            .sort(),
+        );
       }),
       { numRuns: 200 },
     );
@@ -143,12 +227,20 @@ describe('the server answers arbitrary requests with a Status, never a 500', () 
   let k8s: KubernetesEmulator;
   beforeAll(async () => {
     k8s = await startEmulator({ readyDelayMs: 50 });
-    await api(k8s, 'POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'target' }, data: { a: '1' } });
+    await api(k8s, 'POST', '/api/v1/namespaces/default/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'target' },
+      data: { a: '1' },
+    });
     await api(k8s, 'POST', '/apis/apps/v1/namespaces/default/deployments', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'target' },
-      spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i:1' }] } } },
+      spec: {
+        selector: { matchLabels: { a: 'b' } },
+        template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i:1' }] } },
+      },
     });
   });
   afterAll(async () => {
@@ -159,7 +251,18 @@ describe('the server answers arbitrary requests with a Status, never a 500', () 
     const body = fc.oneof(
       json.map((v) => JSON.stringify(v)),
       fc.string({ maxLength: 30 }),
-      fc.record({ apiVersion: fc.constantFrom('v1', 'apps/v1', 'x'), kind: fc.constantFrom('ConfigMap', 'Deployment', 'Pod', ''), metadata: fc.oneof(fc.record({ name: fc.constantFrom('target', 'new', 'Bad!', '') }), json), data: json, spec: json }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+      fc
+        .record(
+          {
+            apiVersion: fc.constantFrom('v1', 'apps/v1', 'x'),
+            kind: fc.constantFrom('ConfigMap', 'Deployment', 'Pod', ''),
+            metadata: fc.oneof(fc.record({ name: fc.constantFrom('target', 'new', 'Bad!', '') }), json),
+            data: json,
+            spec: json,
+          },
+          { requiredKeys: [] },
+        )
+        .map((v) => JSON.stringify(v)),
     );
     await fc.assert(
       fc.asyncProperty(
@@ -172,14 +275,41 @@ describe('the server answers arbitrary requests with a Status, never a 500', () 
           '/apis/apps/v1/namespaces/default/deployments/target/scale',
           '/api/v1/namespaces/default/pods',
         ),
-        fc.constantFrom('application/json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json', 'application/apply-patch+yaml', 'application/yaml', 'text/plain'),
-        fc.constantFrom('', '?fieldManager=fuzz', '?fieldManager=fuzz&force=true', '?labelSelector=a%20in%20(', '?dryRun=All', '?dryRun=Nope', '?fieldSelector=x'),
+        fc.constantFrom(
+          'application/json',
+          'application/merge-patch+json',
+          'application/strategic-merge-patch+json',
+          'application/json-patch+json',
+          'application/apply-patch+yaml',
+          'application/yaml',
+          'text/plain',
+        ),
+        fc.constantFrom(
+          '',
+          '?fieldManager=fuzz',
+          '?fieldManager=fuzz&force=true',
+          '?labelSelector=a%20in%20(',
+          '?dryRun=All',
+          '?dryRun=Nope',
+          '?fieldSelector=x',
+        ),
         body,
         async (method, path, contentType, query, payload) => {
-          const result = await api(k8s, method, `${path}${query}`, method === 'GET' ? undefined : payload, contentType);
+          const result = await api(
+            k8s,
+            method,
+            `${path}${query}`,
+            method === 'GET' ? undefined : payload,
+            contentType,
+          );
           expect(result.status).toBeLessThan(500);
           if (result.status >= 400) {
-            expect(result.body).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: result.status });
+            expect(result.body).toMatchObject({
+              kind: 'Status',
+              apiVersion: 'v1',
+              status: 'Failure',
+              code: result.status,
+            });
             expect(typeof result.body.reason).toBe('string');
           }
         },

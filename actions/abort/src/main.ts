@@ -16,6 +16,9 @@ export async function run(): Promise<void> {
     const session = new ActionSession(workspace);
     const id = await session.deploymentId(ref);
     const record = await session.mirrored(mirror, { id }, () => session.service.abort(id));
-    return publishDeployment('abort', record, { githubDeploymentId: session.githubDeploymentId, exitOverride: 0 });
+    return publishDeployment('abort', record, {
+      githubDeploymentId: session.githubDeploymentId,
+      exitOverride: 0,
+    });
   });
 }

@@ -25,7 +25,9 @@ export async function run(): Promise<void> {
     const session = new ActionSession(workspace);
     const id = await session.deploymentId(ref);
     const record = await session.mirrored(mirror, { id }, () =>
-      decision === 'approve' ? session.service.approve(id, by, comment) : session.service.reject(id, by, comment),
+      decision === 'approve'
+        ? session.service.approve(id, by, comment)
+        : session.service.reject(id, by, comment),
     );
     // As in the CLI: a rejection that cancelled the deployment is the step doing what it was asked (exit 0).
     return publishDeployment(decision, record, {

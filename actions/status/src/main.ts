@@ -1,4 +1,10 @@
-import { ActionSession, publishDeployment, readDeploymentRef, readWorkspaceInputs, runAction } from '@eds/github';
+import {
+  ActionSession,
+  publishDeployment,
+  readDeploymentRef,
+  readWorkspaceInputs,
+  runAction,
+} from '@eds/github';
 
 /**
  * `eds status`: a deployment (by id, or the environment's latest) as outputs, for later steps to branch on.

@@ -17,7 +17,8 @@ export function readString(name: InputName): string | undefined {
 
 export function readRequired(name: InputName): string {
   const value = readString(name);
-  if (value === undefined) throw new ValidationError(`input ${name} is required`, { path: name, expected: 'a value' });
+  if (value === undefined)
+    throw new ValidationError(`input ${name} is required`, { path: name, expected: 'a value' });
   return value;
 }
 

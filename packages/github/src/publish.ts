@@ -47,7 +47,8 @@ export async function publishDeployment(
   setOutput(Outputs.EnvironmentUrl, Object.values(s.endpoints)[0] ?? '');
   setOutput(Outputs.Record, writeRecordFile(record));
   setOutput(Outputs.Result, JSON.stringify({ ...s, exitCode }));
-  if (options.githubDeploymentId !== undefined) setOutput(Outputs.GithubDeploymentId, options.githubDeploymentId);
+  if (options.githubDeploymentId !== undefined)
+    setOutput(Outputs.GithubDeploymentId, options.githubDeploymentId);
   core.info(`${s.id}: ${s.status} (${s.phase})${s.reason ? ` — ${s.reason}` : ''}`);
   if (options.summary !== false) await writeSummary(deploymentSummary(action, record));
   return exitCode === 0
@@ -67,7 +68,10 @@ export async function publishCheck(
   if (written.sarif) setOutput(Outputs.Sarif, written.sarif);
   if (written.junit) setOutput(Outputs.Junit, written.junit);
   if (written.markdown) setOutput(Outputs.Markdown, written.markdown);
-  setOutput(Outputs.Result, JSON.stringify({ ...security.toAuditSummary(result), blocked, reports: Object.values(written) }));
+  setOutput(
+    Outputs.Result,
+    JSON.stringify({ ...security.toAuditSummary(result), blocked, reports: Object.values(written) }),
+  );
   annotateFindings(result, specDir);
   await writeSummary(checkSummary(result, Object.values(written)));
   if (!blocked) return { exitCode: ExitCode.Success };
@@ -79,7 +83,10 @@ export async function publishCheck(
 }
 
 /** The result of `render`: where the files went and the configuration hash. */
-export async function publishRender(environment: string, rendered: { hash: string; files: string[]; text: string }): Promise<ActionResult> {
+export async function publishRender(
+  environment: string,
+  rendered: { hash: string; files: string[]; text: string },
+): Promise<ActionResult> {
   if (!rendered.files.length) {
     core.startGroup(`rendered manifests of ${environment}`);
     core.info(redact(rendered.text.trimEnd()));

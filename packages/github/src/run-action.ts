@@ -18,7 +18,8 @@ export async function runAction(body: () => Promise<ActionResult>): Promise<void
   try {
     const { exitCode, message } = await body();
     core.setOutput(Outputs.ExitCode, String(exitCode));
-    if (exitCode !== ExitCode.Success) core.setFailed(redact(message ?? `EDS finished with exit code ${exitCode}`));
+    if (exitCode !== ExitCode.Success)
+      core.setFailed(redact(message ?? `EDS finished with exit code ${exitCode}`));
   } catch (error) {
     const eds = toEdsError(error);
     core.setOutput(Outputs.ExitCode, String(eds.exitCode));

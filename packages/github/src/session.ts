@@ -95,7 +95,11 @@ export class ActionSession {
    * Run an operation while mirroring its record into GitHub Deployments as it changes. The mirror never
    * changes the outcome: its failures are warnings, and the operation's result or error is what returns.
    */
-  async mirrored(settings: MirrorSettings, target: WatchTarget, operation: () => Promise<DeploymentRecord>): Promise<DeploymentRecord> {
+  async mirrored(
+    settings: MirrorSettings,
+    target: WatchTarget,
+    operation: () => Promise<DeploymentRecord>,
+  ): Promise<DeploymentRecord> {
     const mirror = openMirror(settings, this.env);
     if (!mirror) return this.#logged(operation);
     const watcher = watchRecord(this.service.store, target, (record) => void mirror.sync(record));
@@ -125,7 +129,11 @@ export class ActionSession {
   }
 
   /** After an error: show GitHub where the record ended; `error` if EDS itself failed mid-way. */
-  async #mirrorFailure(mirror: DeploymentsMirror, seen: DeploymentRecord | undefined, error: unknown): Promise<void> {
+  async #mirrorFailure(
+    mirror: DeploymentsMirror,
+    seen: DeploymentRecord | undefined,
+    error: unknown,
+  ): Promise<void> {
     if (!seen) return;
     const current = (await this.service.store.get(seen.deployment.id).catch(() => undefined)) ?? seen;
     if (isTerminal(current.deployment.status)) await mirror.sync(current);

@@ -4,7 +4,7 @@
  */
 import type { ResourceType } from './resources.js';
 import type { JsonObject, KubeObject } from './types.js';
-import { ensureObject, isObject } from './types.js';
+import { ensureObject, isObject, microTime } from './types.js';
 
 function setDefault(target: JsonObject, key: string, value: unknown): void {
   if (target[key] === undefined || target[key] === null) target[key] = value;
@@ -136,6 +136,15 @@ export function applyDefaults(rt: ResourceType, object: KubeObject, context: Def
           data[key] = Buffer.from(String(value)).toString('base64');
         }
         delete object.stringData;
+      }
+      break;
+    case 'Lease':
+      // MicroTime fields come back in the API's own format, whatever precision the client sent.
+      if (spec) {
+        for (const key of ['acquireTime', 'renewTime']) {
+          const value = spec[key];
+          if (typeof value === 'string') spec[key] = microTime(value) ?? value;
+        }
       }
       break;
     case 'Ingress':

@@ -196,7 +196,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Kube
     };
     const reply = (response: ApiResponse): void => {
       record.status = response.status;
-      sendJson(res, response.status, response.body);
+      sendJson(res, response.status, response.body, response.warnings);
     };
     void (async () => {
       // client-go (kubectl) never sends a bearer token over plain HTTP, so a request without

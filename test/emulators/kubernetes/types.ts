@@ -107,6 +107,26 @@ export function now(): string {
   return new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
+const TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
+
+/**
+ * A metav1.MicroTime as the API server writes it back: UTC, exactly six fraction digits
+ * (`2024-05-01T10:00:00.123000Z`). Undefined when `value` is not an RFC 3339 time.
+ */
+export function microTime(value: string): string | undefined {
+  const match = TIME.exec(value);
+  if (!match) return undefined;
+  const [, wholeSeconds, fraction = '', zone] = match;
+  let seconds = wholeSeconds;
+  if (zone !== 'Z') {
+    const shifted = new Date(`${seconds}${zone}`);
+    if (Number.isNaN(shifted.getTime())) return undefined;
+    seconds = shifted.toISOString().slice(0, 19);
+  }
+  const digits = `${fraction.slice(1)}000000`.slice(0, 6);
+  return `${seconds}.${digits}Z`;
+}
+
 /** A scalar as text (strings, numbers, booleans); anything else is `fallback`. */
 export function text(value: unknown, fallback = ''): string {
   if (typeof value === 'string') return value;

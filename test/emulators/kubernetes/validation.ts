@@ -8,7 +8,7 @@ import { badRequest } from './errors.js';
 import type { ResourceType } from './resources.js';
 import { fromLabelSelectorSpec, matchesLabels, validateLabelKey, validateLabelValue } from './selectors.js';
 import type { JsonObject, KubeObject } from './types.js';
-import { deepEqual, field, isObject, stableStringify, text } from './types.js';
+import { deepEqual, field, isObject, microTime, stableStringify, text } from './types.js';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -61,8 +61,18 @@ export function checkDecodable(rt: ResourceType, object: JsonObject): void {
   if (rt.kind === 'Deployment' || rt.kind === 'ReplicaSet') {
     int(field(object, 'spec', 'replicas'), `${rt.kind}Spec.spec.replicas`);
   }
-  if (rt.kind === 'Lease')
+  if (rt.kind === 'Lease') {
     int(field(object, 'spec', 'leaseDurationSeconds'), 'LeaseSpec.spec.leaseDurationSeconds');
+    for (const key of ['acquireTime', 'renewTime']) {
+      const value = field(object, 'spec', key);
+      if (value === undefined || value === null) continue;
+      if (typeof value !== 'string' || microTime(value) === undefined) {
+        throw badRequest(
+          `Lease in version "v1" cannot be handled as a Lease: parsing time ${JSON.stringify(value)} as "2006-01-02T15:04:05.000000Z07:00": cannot parse ${JSON.stringify(value)} as "2006"`,
+        );
+      }
+    }
+  }
   if (rt.kind === 'Job') {
     for (const key of ['parallelism', 'completions', 'backoffLimit'])
       int(field(object, 'spec', key), `JobSpec.spec.${key}`);

@@ -7,13 +7,16 @@ import { resolveCount, type PlannedStep, type Strategy } from './strategy.js';
  */
 export const rollingStrategy: Strategy = {
   type: 'ROLLING',
-  plan({ components, strategy }) {
+  plan({ components, strategy, environment }) {
     const rolling = strategy as RollingStrategy;
     const steps: PlannedStep[] = [];
     for (const { spec, version, stableVersion } of components) {
       const replicas = spec.replicas;
       const c = spec.name;
-      if (!stableVersion || stableVersion === version) {
+      // On Kubernetes the Deployment does its own rolling update (maxSurge/maxUnavailable go to its spec):
+      // one step that applies the new version and tracks it to completion.
+      const clusterRolls = typeof environment.target !== 'string' && environment.target.type === 'KUBERNETES';
+      if (!stableVersion || stableVersion === version || clusterRolls) {
         steps.push({
           id: `${c}-deploy`,
           name: `deploy ${c}@${version} ×${replicas}`,

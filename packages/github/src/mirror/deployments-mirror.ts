@@ -65,14 +65,18 @@ export class DeploymentsMirror {
   }
 
   #enqueue(task: () => Promise<void>): Promise<void> {
-    this.#queue = this.#queue.then(task).catch((error: unknown) => this.#warn('GitHub deployment mirror failed', error));
+    this.#queue = this.#queue
+      .then(task)
+      .catch((error: unknown) => this.#warn('GitHub deployment mirror failed', error));
     return this.#queue;
   }
 
   #warn(what: string, error: unknown): void {
     const status = (error as { status?: unknown }).status;
     const message = error instanceof Error ? error.message : String(error);
-    this.options.warn(`${what}${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${message}; the deployment continues without it`);
+    this.options.warn(
+      `${what}${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${message}; the deployment continues without it`,
+    );
   }
 
   #request() {
@@ -130,7 +134,9 @@ export class DeploymentsMirror {
   async #create(record: DeploymentRecord): Promise<number | undefined> {
     const { octokit, owner, repo, ref, transient } = this.options;
     const environment = record.deployment.environment;
-    const payload: EdsPayload = { eds: { deploymentId: record.deployment.id, application: record.application } };
+    const payload: EdsPayload = {
+      eds: { deploymentId: record.deployment.id, application: record.application },
+    };
     const response = await this.#call(() =>
       octokit.rest.repos.createDeployment({
         owner,
@@ -150,7 +156,9 @@ export class DeploymentsMirror {
     );
     const data = response.data as { id?: number; message?: string };
     if (typeof data.id !== 'number') {
-      this.options.warn(`GitHub did not create a deployment for ${record.deployment.id}: ${data.message ?? `HTTP ${response.status}`}`);
+      this.options.warn(
+        `GitHub did not create a deployment for ${record.deployment.id}: ${data.message ?? `HTTP ${response.status}`}`,
+      );
       this.#broken = true;
       return undefined;
     }
@@ -192,12 +200,23 @@ export class DeploymentsMirror {
           request: this.#request(),
         }),
       );
-      for (const older of data.filter((d) => d.id !== githubId && payloadOf(d.payload)).slice(0, SUPERSEDED_LOOKBACK)) {
+      for (const older of data
+        .filter((d) => d.id !== githubId && payloadOf(d.payload))
+        .slice(0, SUPERSEDED_LOOKBACK)) {
         const { data: statuses } = await this.#call(() =>
-          octokit.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: older.id, per_page: 1, request: this.#request() }),
+          octokit.rest.repos.listDeploymentStatuses({
+            owner,
+            repo,
+            deployment_id: older.id,
+            per_page: 1,
+            request: this.#request(),
+          }),
         );
         if (statuses[0]?.state !== 'success') continue;
-        await this.#post(older.id, { state: 'inactive', description: clip(`superseded by ${record.deployment.id}`) });
+        await this.#post(older.id, {
+          state: 'inactive',
+          description: clip(`superseded by ${record.deployment.id}`),
+        });
       }
     } catch (error) {
       this.#warn('could not mark superseded GitHub deployments inactive', error);
@@ -219,7 +238,8 @@ function payloadOf(payload: unknown): EdsPayload | undefined {
 }
 
 function tierOf(record: DeploymentRecord): string | undefined {
-  const environments = (record.spec.application as { environments?: Record<string, { tier?: string }> }).environments;
+  const environments = (record.spec.application as { environments?: Record<string, { tier?: string }> })
+    .environments;
   return environments?.[record.deployment.environment]?.tier;
 }
 

@@ -21,7 +21,10 @@ export function runUrl(env: NodeJS.ProcessEnv = process.env): string | undefined
  * The mirror for this run, or undefined when it is turned off or cannot work here (no token, not in a
  * repository's workflow) — said once, as a notice, because EDS runs fine without it.
  */
-export function openMirror(settings: MirrorSettings, env: NodeJS.ProcessEnv = process.env): DeploymentsMirror | undefined {
+export function openMirror(
+  settings: MirrorSettings,
+  env: NodeJS.ProcessEnv = process.env,
+): DeploymentsMirror | undefined {
   if (!settings.enabled) return undefined;
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
   const ref = env.GITHUB_SHA ?? env.GITHUB_REF;

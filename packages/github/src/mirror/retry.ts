@@ -30,7 +30,8 @@ export function retryDelayMs(error: unknown, attempt: number, options: RetryOpti
   const status = typeof failure.status === 'number' ? failure.status : undefined;
   const retryAfter = header(failure, 'retry-after');
   const rateLimited =
-    status === 429 || (status === 403 && (header(failure, 'x-ratelimit-remaining') === '0' || retryAfter !== undefined));
+    status === 429 ||
+    (status === 403 && (header(failure, 'x-ratelimit-remaining') === '0' || retryAfter !== undefined));
   if (rateLimited) {
     if (retryAfter !== undefined && Number.isFinite(Number(retryAfter))) return Number(retryAfter) * 1000;
     const reset = Number(header(failure, 'x-ratelimit-reset'));
@@ -41,7 +42,10 @@ export function retryDelayMs(error: unknown, attempt: number, options: RetryOpti
   return undefined;
 }
 
-export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions = DEFAULT_RETRY): Promise<T> {
+export async function withRetry<T>(
+  call: () => Promise<T>,
+  options: RetryOptions = DEFAULT_RETRY,
+): Promise<T> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let attempt = 1; ; attempt++) {
     try {

@@ -1,7 +1,8 @@
 import type { DeploymentRecord } from '@eds/core';
 
 /** The deployment status states GitHub accepts (REST "Create a deployment status"). */
-export type GithubDeploymentState = 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
+export type GithubDeploymentState =
+  'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
 
 export interface MirroredStatus {
   state: GithubDeploymentState;
@@ -32,16 +33,25 @@ export function statusOf(record: DeploymentRecord): MirroredStatus {
   const withUrl = (s: MirroredStatus): MirroredStatus => (url ? { ...s, environmentUrl: url } : s);
   switch (status) {
     case 'PENDING':
-      return { state: 'queued', description: clip(`EDS ${record.deployment.id}: queued (${versions(record)})`) };
+      return {
+        state: 'queued',
+        description: clip(`EDS ${record.deployment.id}: queued (${versions(record)})`),
+      };
     case 'IN_PROGRESS':
       if (phase === 'PAUSED') {
-        const waitingFor = pauseReason === 'approval' ? 'approval' : pauseReason === 'duration' ? 'a timed pause' : 'promote';
+        const waitingFor =
+          pauseReason === 'approval' ? 'approval' : pauseReason === 'duration' ? 'a timed pause' : 'promote';
         return withUrl({
           state: 'in_progress',
-          description: clip(`paused at ${currentStep ?? 'a step'}, waiting for ${waitingFor} (${versions(record)})`),
+          description: clip(
+            `paused at ${currentStep ?? 'a step'}, waiting for ${waitingFor} (${versions(record)})`,
+          ),
         });
       }
-      return withUrl({ state: 'in_progress', description: clip(`${currentStep ? `at ${currentStep}` : 'running'} (${versions(record)})`) });
+      return withUrl({
+        state: 'in_progress',
+        description: clip(`${currentStep ? `at ${currentStep}` : 'running'} (${versions(record)})`),
+      });
     case 'COMPLETED':
       return withUrl({ state: 'success', description: clip(`deployed ${versions(record)}`) });
     case 'CANCELLED':

@@ -1,7 +1,8 @@
 import type { DeploymentRecord, RecordStore } from '@eds/core';
 
 /** Which record a running operation works on: a known id, or the next new one of an environment. */
-export type WatchTarget = { id: string } | { application: string; environment: string; notId: string | undefined };
+export type WatchTarget =
+  { id: string } | { application: string; environment: string; notId: string | undefined };
 
 /**
  * Polls the record store while an operation runs in this process and reports every new revision, so the
@@ -17,7 +18,9 @@ export function watchRecord(
   let stopped = false;
   const poll = async (): Promise<void> => {
     const record =
-      'id' in target ? await store.get(target.id) : await store.latest(target.application, target.environment);
+      'id' in target
+        ? await store.get(target.id)
+        : await store.latest(target.application, target.environment);
     if (!record || ('notId' in target && record.deployment.id === target.notId)) return;
     if (last && last.deployment.id === record.deployment.id && last.revision === record.revision) return;
     last = record;

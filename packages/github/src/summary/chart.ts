@@ -17,7 +17,12 @@ export function canarySeries(record: DeploymentRecord): CanarySeries {
   const weight: ChartPoint[] = [{ at: Date.parse(record.deployment.createdAt), value: 0 }];
   for (const stage of record.pipeline.stages) {
     for (const step of stage.steps) {
-      if (record.progress.steps[step.id]?.kind !== 'set-traffic' || !step.completedAt || step.status !== 'COMPLETED') continue;
+      if (
+        record.progress.steps[step.id]?.kind !== 'set-traffic' ||
+        !step.completedAt ||
+        step.status !== 'COMPLETED'
+      )
+        continue;
       const percent = /(\d+)% to/.exec(step.name)?.[1];
       weight.push({ at: Date.parse(step.completedAt), value: percent !== undefined ? Number(percent) : 100 });
     }
@@ -52,10 +57,14 @@ export function canaryChartSvg(series: CanarySeries): string | undefined {
   const stepped = series.weight
     .map((p, i) => {
       const prev = series.weight[i - 1];
-      return prev ? `L${x(p.at)},${yOf(prev.value / 100)} L${x(p.at)},${yOf(p.value / 100)}` : `M${x(p.at)},${yOf(p.value / 100)}`;
+      return prev
+        ? `L${x(p.at)},${yOf(prev.value / 100)} L${x(p.at)},${yOf(p.value / 100)}`
+        : `M${x(p.at)},${yOf(p.value / 100)}`;
     })
     .join(' ');
-  const rate = series.errorRate.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.at)},${yOf(p.value / maxRate)}`).join(' ');
+  const rate = series.errorRate
+    .map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.at)},${yOf(p.value / maxRate)}`)
+    .join(' ');
   const seconds = Math.round((t1 - t0) / 1000);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="canary weight and error rate over time">`,

@@ -29,7 +29,17 @@ export function deploymentSummary(action: string, record: DeploymentRecord): str
   out.push(
     table(
       ['Deployment', 'Status', 'Phase', 'Strategy', 'Step', 'Created by', 'Exit code'],
-      [[code(s.id), s.status, s.phase + (s.pauseReason ? ` (${s.pauseReason})` : ''), s.strategy, s.currentStep, s.createdBy, s.exitCode]],
+      [
+        [
+          code(s.id),
+          s.status,
+          s.phase + (s.pauseReason ? ` (${s.pauseReason})` : ''),
+          s.strategy,
+          s.currentStep,
+          s.createdBy,
+          s.exitCode,
+        ],
+      ],
     ),
   );
   if (s.reason) out.push(`**Reason:** ${s.reason}`);
@@ -56,13 +66,21 @@ export function deploymentSummary(action: string, record: DeploymentRecord): str
     ),
   );
 
-  const steps = record.pipeline.stages.flatMap((stage) => stage.steps.map((step) => ({ stage: stage.name, step })));
+  const steps = record.pipeline.stages.flatMap((stage) =>
+    stage.steps.map((step) => ({ stage: stage.name, step })),
+  );
   if (steps.length) {
     out.push('### Steps');
     out.push(
       table(
         ['Stage', 'Step', 'Status', 'Started', 'Took'],
-        steps.map(({ stage, step }) => [stage, step.name, step.status, step.startedAt, duration(step.startedAt, step.completedAt)]),
+        steps.map(({ stage, step }) => [
+          stage,
+          step.name,
+          step.status,
+          step.startedAt,
+          duration(step.startedAt, step.completedAt),
+        ]),
       ),
     );
   }
@@ -94,7 +112,12 @@ export function deploymentSummary(action: string, record: DeploymentRecord): str
       out.push(
         table(
           ['Severity', 'Rule', 'Resource', 'Where'],
-          audit.decision.blocking.map((b) => [b.severity, b.ruleId, b.resource, `${b.file}${b.line ? `:${b.line}` : ''}`]),
+          audit.decision.blocking.map((b) => [
+            b.severity,
+            b.ruleId,
+            b.resource,
+            `${b.file}${b.line ? `:${b.line}` : ''}`,
+          ]),
         ),
       );
     }

@@ -1,10 +1,12 @@
 /** Small Markdown helpers for job summaries: table cells cannot hold `|` or line breaks. */
-export function cell(value: unknown): string {
+export type Cell = string | number | boolean | null | undefined;
+
+export function cell(value: Cell): string {
   const text = value === null || value === undefined || value === '' ? '-' : String(value);
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-export function table(headers: string[], rows: unknown[][]): string {
+export function table(headers: string[], rows: Cell[][]): string {
   return [
     `| ${headers.map(cell).join(' | ')} |`,
     `| ${headers.map(() => '---').join(' | ')} |`,

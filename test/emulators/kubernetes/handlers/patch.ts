@@ -8,6 +8,7 @@ import { jsonPatch, mergePatch, strategicMergePatch } from '../patch.js';
 import type { ResourceType } from '../resources.js';
 import type { KubeObject } from '../types.js';
 import { isObject } from '../types.js';
+import { checkApplyFields, checkFieldValidation } from '../known-fields.js';
 import { createObject, requireNamespace, updateObject } from '../write-pipeline.js';
 import { decodeObject } from './decode.js';
 import type { ApiRequest, ApiResponse } from './request.js';
@@ -80,6 +81,7 @@ function handleApply(ctx: HandlerContext, request: ApiRequest): ApiResponse {
     throw badRequest('metadata.managedFields must be nil');
   }
   applied.metadata.name = name ?? '';
+  if (subresource !== 'status') checkApplyFields(rt, raw, name ?? '', namespace);
   const live = ctx.store.get(rt, namespace, name ?? '');
 
   if (subresource === 'status') {
@@ -113,6 +115,7 @@ export function handlePatch(ctx: HandlerContext, request: ApiRequest): ApiRespon
   const patched = applyPatchDocument(rt, request.contentType, current, request.body);
   if (!isObject(patched) || !isObject(patched.metadata)) throw badRequest('the patch removed metadata');
   const next = decodeObject(rt, patched, namespace);
+  const warnings = subresource ? [] : checkFieldValidation(rt, next, request.query.get('fieldValidation'));
   if (next.metadata.name !== name) {
     throw new ApiError(
       422,
@@ -126,5 +129,5 @@ export function handlePatch(ctx: HandlerContext, request: ApiRequest): ApiRespon
     subresource,
     dryRun: isDryRun(request.query),
   });
-  return { status: 200, body: updated };
+  return { status: 200, body: updated, warnings };
 }

@@ -15,6 +15,8 @@ export interface ApiRequest {
 export interface ApiResponse {
   status: number;
   body: unknown;
+  /** Sent as `Warning: 299 - "…"` headers (kubectl prints them as `Warning: …`). */
+  warnings?: string[];
 }
 
 export function isDryRun(query: URLSearchParams): boolean {

@@ -6,6 +6,7 @@ import type { ResourceType } from '../resources.js';
 import { RESOURCE_TYPES, groupVersion } from '../resources.js';
 import type { JsonObject, KubeObject } from '../types.js';
 import { isObject, now } from '../types.js';
+import { checkFieldValidation } from '../known-fields.js';
 import { createObject, updateObject } from '../write-pipeline.js';
 import { decodeBody } from './decode.js';
 import { listItem, matchesFilter, parseFilter } from './read.js';
@@ -18,11 +19,12 @@ export function handleCreate(ctx: HandlerContext, request: ApiRequest): ApiRespo
   if (rt.namespaced && !namespace)
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
   const object = decodeBody(rt, request.body, request.contentType, namespace);
+  const warnings = checkFieldValidation(rt, object, request.query.get('fieldValidation'));
   const created = createObject(ctx, rt, object, {
     manager: fieldManager(request),
     dryRun: isDryRun(request.query),
   });
-  return { status: 201, body: created };
+  return { status: 201, body: created, warnings };
 }
 
 export function handleUpdate(ctx: HandlerContext, request: ApiRequest): ApiResponse {
@@ -35,13 +37,14 @@ export function handleUpdate(ctx: HandlerContext, request: ApiRequest): ApiRespo
     );
   }
   object.metadata.name = name;
+  const warnings = subresource ? [] : checkFieldValidation(rt, object, request.query.get('fieldValidation'));
   const current = ctx.store.mustGet(rt, namespace, name);
   const updated = updateObject(ctx, rt, current, object, {
     manager: fieldManager(request),
     subresource,
     dryRun: isDryRun(request.query),
   });
-  return { status: 200, body: updated };
+  return { status: 200, body: updated, warnings };
 }
 
 interface DeleteOptions {

@@ -63,7 +63,30 @@ class EdsResult implements Serializable {
     /** Result maps for the summaries `eds status` lists (every environment); `status` tells how each ended. */
     @NonCPS
     static List<Map> fromEach(List summaries, ExitCodes codes) {
-        return summaries.findAll { it instanceof Map }.collect { Map summary -> from(summary, ExitCodes.SUCCESS, codes) }
+        return summaries.findAll { it instanceof Map }
+            .collect { Map summary -> from(summary, ExitCodes.SUCCESS, codes) }
+    }
+
+    /**
+     * Adds what `eds check` reports: `blocked`, `blocking` (rule, severity, message, file, remediation),
+     * `countsBySeverity`, `policyVersion`; a blocked check's reason lists the first blocking findings.
+     */
+    @NonCPS
+    static Map withCheck(Map result) {
+        Map printed = result.json ?: [:]
+        List<Map> blocking = printed.blocking instanceof List ? (List<Map>) printed.blocking : []
+        result.blocked = printed.blocked == true || result.exitCode == ExitCodes.BLOCKED_BY_POLICY
+        result.blocking = blocking
+        result.countsBySeverity = printed.countsBySeverity instanceof Map ? printed.countsBySeverity : [:]
+        result.policyVersion = text(printed.policyVersion)
+        if (result.blocked && blocking) {
+            List<String> first = blocking.take(5).collect { Map finding ->
+                "[${finding.severity}] ${finding.rule}: ${finding.message}".toString()
+            }
+            result.reason = "security policy blocks ${result.environment}: ${blocking.size()} blocking finding(s): " +
+                first.join('; ') + (blocking.size() > first.size() ? '; ...' : '')
+        }
+        return result
     }
 
     /** The one-line message a failing step passes to `error`. */
@@ -108,10 +131,27 @@ class EdsResult implements Serializable {
             "${result.currentStep} (${traffic}). Promote it?"
     }
 
+    /**
+     * A copy made of LinkedHashMap, ArrayList, String, Number, Boolean and null, whatever readJSON gave (net.sf.json
+     * types, lazy maps): safe to keep across CPS steps and to compare.
+     */
     @NonCPS
-    private static String traffic(Map component) {
-        Map weights = component.weights ?: [:]
-        return weights ? ' [' + weights.collect { version, weight -> "${version} ${weight}%" }.join(', ') + ']' : ''
+    static Object plain(Object value) {
+        if (isNull(value)) {
+            return null
+        }
+        if (value instanceof Map) {
+            Map<String, Object> copy = [:]
+            value.each { key, item -> copy[String.valueOf(key)] = plain(item) }
+            return copy
+        }
+        if (value instanceof List) {
+            return value.collect { plain(it) }
+        }
+        if (value instanceof CharSequence) {
+            return value.toString()
+        }
+        return value
     }
 
     /** Approvers when eds reports them (`approvals.approvers`), else an empty list. */
@@ -135,27 +175,10 @@ class EdsResult implements Serializable {
         return value == null || value.getClass().name == 'net.sf.json.JSONNull'
     }
 
-    /**
-     * A copy made of LinkedHashMap, ArrayList, String, Number, Boolean and null, whatever readJSON gave (net.sf.json
-     * types, lazy maps): safe to keep across CPS steps and to compare.
-     */
     @NonCPS
-    static Object plain(Object value) {
-        if (isNull(value)) {
-            return null
-        }
-        if (value instanceof Map) {
-            Map<String, Object> copy = [:]
-            value.each { key, item -> copy[String.valueOf(key)] = plain(item) }
-            return copy
-        }
-        if (value instanceof List) {
-            return value.collect { plain(it) }
-        }
-        if (value instanceof CharSequence) {
-            return value.toString()
-        }
-        return value
+    private static String traffic(Map component) {
+        Map weights = component.weights ?: [:]
+        return weights ? ' [' + weights.collect { version, weight -> "${version} ${weight}%" }.join(', ') + ']' : ''
     }
 
 }

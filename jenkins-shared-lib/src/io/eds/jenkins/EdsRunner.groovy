@@ -41,6 +41,12 @@ class EdsRunner implements Serializable {
         return new EdsRunner(steps, stepName, options)
     }
 
+    /** The keys of a map, sorted (so bindings and commands come out in a stable order). */
+    @NonCPS
+    static List<String> sortedKeys(Map<String, String> map) {
+        return new ArrayList<String>(map.keySet()).sort()
+    }
+
     /** Run one `eds` command and return its result map (see EdsResult); `actingUser` overrides who acts. */
     Map run(EdsCommandLine commandLine, String actingUser = null) {
         Map info = cliInfo()
@@ -78,7 +84,7 @@ class EdsRunner implements Serializable {
         return passed
     }
 
-    /** Who acts: the `user` argument, else BUILD_USER_ID (build-user-vars), else who started the build, else jenkins. */
+    /** Who acts: the `user` argument, else BUILD_USER_ID (build-user-vars), else who started the build, or jenkins. */
     String user() {
         if (options.user) {
             return options.user
@@ -87,19 +93,19 @@ class EdsRunner implements Serializable {
         if (fromPlugin) {
             return fromPlugin
         }
-        return buildStarter() ?: 'jenkins'
+        return userWhoStartedBuild() ?: 'jenkins'
     }
 
     ExitCodes exitCodes() {
         return new ExitCodes(cliInfo().exitCodes as List<Map>)
     }
 
-    private String buildStarter() {
+    private String userWhoStartedBuild() {
         List causes = []
         try {
             causes = steps.currentBuild.getBuildCauses('hudson.model.Cause$UserIdCause') as List
         } catch (MissingMethodException tooOldJenkins) {
-            return null
+            steps.echo("${stepName}: cannot tell who started the build (${tooOldJenkins.message})")
         }
         return causes ? causes[0].userId : null
     }
@@ -140,19 +146,17 @@ class EdsRunner implements Serializable {
     }
 
     /** The parsed result file, or null when eds printed no JSON (a crash, a missing command). */
+    @SuppressWarnings('CatchException') // readJSON's parse errors have no common type besides Exception
     private Object readResult(String file) {
+        Object parsed = null
         try {
-            return steps.readJSON(file: file, returnPojo: true)
+            parsed = steps.readJSON(file: file, returnPojo: true)
         } catch (InterruptedException interrupted) {
             throw interrupted
         } catch (Exception unreadable) {
-            return null
+            steps.echo("${stepName}: eds printed no JSON result (${unreadable.message})")
         }
-    }
-
-    @NonCPS
-    private static List<String> sortedKeys(Map<String, String> map) {
-        return new ArrayList<String>(map.keySet()).sort()
+        return parsed
     }
 
 }

@@ -40,10 +40,8 @@ class ExitCodes implements Serializable {
         if (code == 127) {
             return 'command not found: is the eds CLI installed, or is edsCommand / EDS_COMMAND right?'
         }
-        if (code > 128) {
-            return "eds was killed by signal ${code - 128}"
-        }
-        return 'not an eds exit code: is edsCommand / EDS_COMMAND right?'
+        return code > 128 ? "eds was killed by signal ${code - 128}" :
+            'not an eds exit code: is edsCommand / EDS_COMMAND right?'
     }
 
 }

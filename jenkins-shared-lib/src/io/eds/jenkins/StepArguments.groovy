@@ -57,18 +57,22 @@ class StepArguments implements Serializable {
         resultFile: [type: 'string', help: 'also write the result as JSON to this workspace file'],
     ]).asImmutable()
 
+    /** The deployment a step acts on. */
+    private static final Map DEPLOYMENT_ID = [type: 'string', required: true,
+                                              help: 'the deployment id (result.id of edsDeploy)'].asImmutable()
+
     static final Map<String, Map> PROMOTE = (COMMON + [
-        id: [type: 'string', required: true, help: 'the deployment id (result.id of edsDeploy)'],
+        id: DEPLOYMENT_ID,
         full: [type: 'boolean', defaultValue: false, help: 'skip the remaining steps and analysis: 100% now'],
         wait: [type: 'boolean', defaultValue: false, help: 'block at later pauses'],
     ]).asImmutable()
 
     static final Map<String, Map> ABORT = (COMMON + [
-        id: [type: 'string', required: true, help: 'the deployment id (result.id of edsDeploy)'],
+        id: DEPLOYMENT_ID,
     ]).asImmutable()
 
     static final Map<String, Map> APPROVE = (COMMON + [
-        id: [type: 'string', required: true, help: 'the deployment id (result.id of edsDeploy)'],
+        id: DEPLOYMENT_ID,
         by: [type: 'string', help: 'the approver (default: the user argument, else who started the build)'],
         reject: [type: 'boolean', defaultValue: false, help: 'reject (cancel) instead of approve'],
         comment: [type: 'string', help: 'why, kept in the record'],
@@ -101,10 +105,7 @@ class StepArguments implements Serializable {
      */
     @NonCPS
     static Map<String, Object> validate(String step, Map args, Map<String, Map> accepted) {
-        if (args == null) {
-            args = [:]
-        }
-        Map<String, Object> options = checkKeys(step, '', args, accepted)
+        Map<String, Object> options = checkKeys(step, '', args ?: [:], accepted)
         accepted.each { String name, Map rule ->
             String conflict = rule.conflicts
             if (conflict && truthy(options[name]) && truthy(options[conflict])) {
@@ -114,6 +115,29 @@ class StepArguments implements Serializable {
             }
         }
         return options
+    }
+
+    /**
+     * The accepted name a misspelt or shortened one means: the same ignoring case, the one it abbreviates (`env`),
+     * else the nearest within an edit distance of 2; null when none is close.
+     */
+    @NonCPS
+    static String closest(String name, Collection<String> candidates) {
+        String lower = name.toLowerCase()
+        String abbreviated = lower.length() >= 3 ? candidates.find { it.toLowerCase().startsWith(lower) } : null
+        if (abbreviated) {
+            return abbreviated
+        }
+        String best = null
+        int bestDistance = 3
+        candidates.each { String candidate ->
+            int distance = candidate.equalsIgnoreCase(name) ? 0 : editDistance(lower, candidate.toLowerCase())
+            if (distance < bestDistance) {
+                best = candidate
+                bestDistance = distance
+            }
+        }
+        return best
     }
 
     @NonCPS
@@ -156,13 +180,15 @@ class StepArguments implements Serializable {
                 return text
             case 'boolean':
                 if (!(value instanceof Boolean)) {
-                    throw new IllegalArgumentException("${label} must be true or false (got ${typeOf(value)}): ${rule.help}")
+                    throw new IllegalArgumentException(
+                        "${label} must be true or false (got ${typeOf(value)}): ${rule.help}")
                 }
                 return value
             case 'integer':
                 if (!(value instanceof Integer || value instanceof Long) || value < (rule.min ?: 0)) {
                     throw new IllegalArgumentException(
-                        "${label} must be a whole number >= ${rule.min ?: 0} (got ${typeOf(value)} ${value}): ${rule.help}")
+                        "${label} must be a whole number >= ${rule.min ?: 0} (got ${typeOf(value)} ${value}): " +
+                        rule.help)
                 }
                 return value as Integer
             case 'map':
@@ -176,7 +202,8 @@ class StepArguments implements Serializable {
                 if (value instanceof Map) {
                     return checkKeys(step, "${path}.", (Map) value, INPUT)
                 }
-                throw new IllegalArgumentException("${label} must be true, false or a map (got ${typeOf(value)}): ${rule.help}")
+                throw new IllegalArgumentException(
+                    "${label} must be true, false or a map (got ${typeOf(value)}): ${rule.help}")
             default:
                 throw new IllegalStateException("${label}: unknown argument type ${rule.type}")
         }
@@ -187,7 +214,7 @@ class StepArguments implements Serializable {
         if (!(value instanceof CharSequence)) {
             throw new IllegalArgumentException("${label} must be a string (got ${typeOf(value)}): ${rule.help}")
         }
-        String text = value.toString()
+        String text = "${value}"
         if (text.trim().isEmpty()) {
             throw new IllegalArgumentException("${label} must not be empty: ${rule.help}")
         }
@@ -203,7 +230,8 @@ class StepArguments implements Serializable {
         ((Map) value).each { key, item ->
             String name = String.valueOf(key)
             if (name.trim().isEmpty() || name.contains('=')) {
-                throw new IllegalArgumentException("${label} has an invalid key '${name}' (empty or containing '='): ${rule.help}")
+                throw new IllegalArgumentException(
+                    "${label} has an invalid key '${name}' (empty or containing '='): ${rule.help}")
             }
             if (!(item instanceof CharSequence || item instanceof Number || item instanceof Boolean)) {
                 throw new IllegalArgumentException(
@@ -217,7 +245,8 @@ class StepArguments implements Serializable {
     @NonCPS
     private static List<String> requireStringList(String label, Object value, Map rule) {
         if (!(value instanceof List)) {
-            throw new IllegalArgumentException("${label} must be a list of strings (got ${typeOf(value)}): ${rule.help}")
+            throw new IllegalArgumentException(
+                "${label} must be a list of strings (got ${typeOf(value)}): ${rule.help}")
         }
         List<String> out = []
         ((List) value).eachWithIndex { item, index ->
@@ -252,35 +281,12 @@ class StepArguments implements Serializable {
         if (value instanceof Number) {
             return 'a number'
         }
-        if (value instanceof Boolean) {
-            return 'a boolean'
-        }
-        return "a ${value.getClass().simpleName}"
+        return value instanceof Boolean ? 'a boolean' : "a ${value.getClass().simpleName}"
     }
 
-    /**
-     * The accepted name a misspelt or shortened one means: the same ignoring case, the one it abbreviates (`env`),
-     * else the nearest within an edit distance of 2; null when none is close.
-     */
+    /** Levenshtein distance (the classic two-row table). */
     @NonCPS
-    static String closest(String name, Collection<String> candidates) {
-        String abbreviated = name.length() >= 3 ? candidates.find { it.toLowerCase().startsWith(name.toLowerCase()) } : null
-        if (abbreviated) {
-            return abbreviated
-        }
-        String best = null
-        int bestDistance = 3
-        candidates.each { String candidate ->
-            int distance = candidate.equalsIgnoreCase(name) ? 0 : editDistance(name.toLowerCase(), candidate.toLowerCase())
-            if (distance < bestDistance) {
-                best = candidate
-                bestDistance = distance
-            }
-        }
-        return best
-    }
-
-    @NonCPS
+    @SuppressWarnings('NestedForLoop')
     private static int editDistance(String a, String b) {
         int[] previous = new int[b.length() + 1]
         for (int j = 0; j <= b.length(); j++) {

@@ -178,7 +178,7 @@ class Build {
             return libraryVariable(name).invokeMethod('call', args)
         }
         if (!PARAMETERS.containsKey(name) || (name in WARNINGS_NG && !('warnings-ng' in plugins))) {
-            List<String> available = PARAMETERS.keySet().findAll { !(it in WARNINGS_NG) || 'warnings-ng' in plugins }
+            List<String> available = PARAMETERS.keySet().findAll { !(it in WARNINGS_NG) || 'warnings-ng' in plugins } as List
             throw new NoSuchMethodError("No such DSL method '${name}' found among steps ${available.sort()}")
         }
         Closure body = args.length > 0 && args[-1] instanceof Closure ? (Closure) args[-1] : null
@@ -461,6 +461,9 @@ class Build {
                 tests += suite.testcase.size()
                 failures += suite.testcase.findAll { it.failure.size() > 0 || it.error.size() > 0 }.size()
             }
+        }
+        if (tests == 0 && !args.allowEmptyResults) {
+            throw new AbortException('None of the test reports contained any result')
         }
         published << [step: 'junit', files: reports*.name, tests: tests, failures: failures]
         if (failures > 0 && !args.skipMarkingBuildUnstable) {

@@ -15,9 +15,13 @@ class Traffic {
     private final List<Thread> workers = []
     private volatile Map<String, AtomicInteger> counts = new ConcurrentHashMap<String, AtomicInteger>()
 
-    Traffic(String url, int threads = 4) {
+    private final long pauseMillis
+
+    /** `threads` users, each waiting `pauseMillis` between requests (4 x 10 ms: a few hundred requests a second). */
+    Traffic(String url, int threads = 4, long pauseMillis = 10) {
         this.url = new URL(url)
         this.threads = threads
+        this.pauseMillis = pauseMillis
     }
 
     Traffic start() {
@@ -26,6 +30,7 @@ class Traffic {
             workers << Thread.startDaemon("traffic-${index}") {
                 while (running) {
                     request()
+                    Thread.sleep(pauseMillis)
                 }
             }
         }

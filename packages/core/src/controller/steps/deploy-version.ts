@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { componentImage } from '../../config/index.js';
 import { DeploymentFailedError } from '../../errors/index.js';
 import type { StepKind } from '../../pipeline/index.js';
 import type { HealthCheckSpec } from '../../targets/index.js';
@@ -40,7 +41,8 @@ export async function ensureVersion(
           },
         }
       : {}),
-    ...(spec.image ? { image: spec.image } : {}),
+    // The tag follows the version when the spec's tag is the spec's version (as the renderer does).
+    ...(spec.image ? { image: componentImage(spec.image, spec.version, version, undefined) } : {}),
     health,
     env: { ...(spec.env ?? {}), ...session.deps.instanceEnv, VERSION: version },
   });

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmulator, type KubernetesEmulator } from '../emulators/kubernetes/server.js';
+import { eds, EDS_BIN } from '../helpers/eds.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'eds-k8s-'));
+const state = path.join(dir, 'state');
+const spec = path.join(dir, 'eds.yaml');
+writeFileSync(
+  spec,
+  `apiVersion: eds/v1
+name: kshop
+components:
+  - name: web
+    version: 1.0.0
+    image: registry.example.com/kshop/web:1.0.0
+    replicas: 2
+environments:
+  dev:
+    tier: DEV
+    target: { type: KUBERNETES, namespace: default }
+    strategy: { type: ROLLING, progressDeadline: 20s }
+  stage:
+    tier: STAGING
+    target: { type: KUBERNETES, namespace: default, traffic: { method: nginx, host: shop.example.com } }
+    strategy:
+      type: CANARY
+      progressDeadline: 20s
+      steps: [{ setWeight: 30 }, { pause: {} }, { setWeight: 100 }]
+`,
+);
+
+let cluster: KubernetesEmulator;
+const env = () => ({ KUBECONFIG: cluster.kubeconfigPath, EDS_USER: 'k8s-tester' });
+
+interface Result {
+  id: string;
+  status: string;
+  phase: string;
+  reason: string | null;
+  components: { version: string; weights: Record<string, number> }[];
+}
+const run = (args: string[], store: string[] = []) =>
+  eds(['-f', spec, '--state', state, ...store, '--json', ...args], { env: env(), timeoutMs: 90_000 });
+const parse = (stdout: string) => JSON.parse(stdout) as Result;
+
+beforeAll(async () => {
+  cluster = await startEmulator({ readyDelayMs: 200 });
+});
+afterAll(async () => {
+  await cluster.close();
+});
+
+describe('eds on Kubernetes (the emulator, driven by real eds processes)', () => {
+  it('rolls a Deployment out and fails fast on an image that cannot be pulled', async () => {
+    const first = await run(['deploy', '--env', 'dev']);
+    expect(first.code).toBe(0);
+    expect(parse(first.stdout).status).toBe('COMPLETED');
+    const deployments = cluster.list('apps/v1', 'Deployment', 'default');
+    expect(deployments.length).toBeGreaterThan(0);
+    const second = await run(['deploy', '--env', 'dev', '--set-version', 'web=1.1.0']);
+    expect(parse(second.stdout).status).toBe('COMPLETED');
+    // The image tag follows the version: 1.2.0-pullfail cannot be pulled (the emulator's injected failure).
+    const started = Date.now();
+    const bad = await run(['deploy', '--env', 'dev', '--set-version', 'web=1.2.0-pullfail']);
+    expect(bad.code).toBe(1);
+    expect(parse(bad.stdout).reason).toMatch(/ImagePullBackOff|ErrImagePull/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  }, 120_000);
+
+  it('runs a canary with the nginx method, records and lock in the cluster, and resumes after SIGKILL', async () => {
+    const store = ['--store', 'kubernetes', '--store-namespace', 'default'];
+    const first = await run(['deploy', '--env', 'stage'], store);
+    expect(first.code).toBe(0);
+    const paused = await run(['deploy', '--env', 'stage', '--set-version', 'web=1.2.0'], store);
+    expect(paused.code).toBe(0);
+    const record = parse(paused.stdout);
+    expect(record.phase).toBe('PAUSED');
+    const ingresses = cluster.list('networking.k8s.io/v1', 'Ingress', 'default');
+    const canaryIngress = ingresses.find(
+      (i) => i.metadata?.annotations?.['nginx.ingress.kubernetes.io/canary'] === 'true',
+    );
+    expect(canaryIngress?.metadata?.annotations?.['nginx.ingress.kubernetes.io/canary-weight']).toBe('30');
+    // The record lives in a ConfigMap, the lock in a Lease.
+    expect(
+      cluster.list('v1', 'ConfigMap', 'default').some((c) => JSON.stringify(c).includes(record.id)),
+    ).toBe(true);
+    expect(cluster.list('coordination.k8s.io/v1', 'Lease', 'default').length).toBeGreaterThan(0);
+
+    // Promote in a process that is killed mid-way; a later resume from the in-cluster record finishes it.
+    const child = spawn(
+      process.execPath,
+      [EDS_BIN, '-f', spec, '--state', state, ...store, 'promote', record.id],
+      {
+        env: { ...process.env, ...env() },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    await new Promise<void>((resolve) => {
+      let log = '';
+      child.stderr.on('data', (d: Buffer) => {
+        log += d.toString();
+        if (log.includes('▶ web-full')) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('exit', () => resolve());
+    });
+    const resumed = await run(['resume', record.id], store);
+    expect(resumed.code).toBe(0);
+    expect(parse(resumed.stdout)).toMatchObject({ status: 'COMPLETED', phase: 'COMPLETED' });
+    const after = cluster.list('networking.k8s.io/v1', 'Ingress', 'default');
+    expect(
+      after.some((i) => i.metadata?.annotations?.['nginx.ingress.kubernetes.io/canary'] === 'true'),
+    ).toBe(false);
+  }, 180_000);
+});

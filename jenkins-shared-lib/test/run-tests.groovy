@@ -383,5 +383,7 @@ if (reportFile) {
 }
 if (failed == 0) {
     work.deleteDir()
+} else {
+    System.out.println("# kept ${work} (workspace, eds state and agent logs) for inspection")
 }
 System.exit(failed == 0 ? 0 : 1)

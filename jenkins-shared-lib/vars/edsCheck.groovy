@@ -27,7 +27,7 @@ Map call(Map args = [:]) {
 }
 
 /** Publish what eds wrote (a usage error writes nothing); returns how each report was published. */
-private Map publishReports(Map options) {
+Map publishReports(Map options) {
     Map published = [:]
     if (fileExists(options.junit)) {
         junit(testResults: options.junit, allowEmptyResults: true, skipMarkingBuildUnstable: true)

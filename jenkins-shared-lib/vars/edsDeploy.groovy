@@ -47,7 +47,7 @@ Map call(Map args = [:]) {
     return eds.finish(result)
 }
 
-private EdsCommandLine deployCommand(Map options) {
+EdsCommandLine deployCommand(Map options) {
     return new EdsCommandLine('deploy', options)
         .option('--env', options.environment)
         .pairs('--set-version', options.versions)
@@ -58,7 +58,7 @@ private EdsCommandLine deployCommand(Map options) {
 }
 
 /** Ask at each pause until the deployment finishes, fails, or is left paused (timeout with onTimeout: 'keep'). */
-private Map answerPauses(EdsRunner eds, String app, Map deployed) {
+Map answerPauses(EdsRunner eds, String app, Map deployed) {
     Map result = deployed
     while (result.ok && result.paused) {
         String answeredBy = askToContinue(eds, app, result)
@@ -78,7 +78,7 @@ private Map answerPauses(EdsRunner eds, String app, Map deployed) {
 }
 
 /** The user who answered Proceed, or null when the timeout expired and the deployment is kept paused. */
-private String askToContinue(EdsRunner eds, String app, Map paused) {
+String askToContinue(EdsRunner eds, String app, Map paused) {
     Map prompt = eds.options.input
     boolean approval = paused.pauseReason == 'approval'
     List<String> approvers = paused.approvers ?: (eds.options.approvers ?: [])

@@ -149,6 +149,26 @@ describe('eds render, check, config, pipeline (real processes)', () => {
     expect(hits).toEqual([]);
   }, 120_000);
 
+  it('stops an environment: every running version removed, history kept, status --expect checks', async () => {
+    const status = await run(['--json', 'status', '--env', 'prod', '--expect', 'COMPLETED']);
+    expect(status.code).toBe(0);
+    const endpoint = (JSON.parse(status.stdout) as { endpoints: { web: string } }).endpoints.web;
+    expect((await fetch(`${endpoint}/`)).status).toBe(200);
+    const stopped = await run(['--json', 'stop', '--env', 'prod']);
+    expect(stopped.code).toBe(0);
+    expect((JSON.parse(stopped.stdout) as { removed: string[] }).removed).toContain('web@1.0.0');
+    const after = await fetch(`${endpoint}/`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    expect(after).not.toBe(200);
+    expect((await run(['status', '--env', 'prod', '--expect', 'FAILED'])).code).toBe(1);
+    const history = await run(['--json', 'history', '--env', 'prod']);
+    expect(
+      (JSON.parse(history.stdout) as { deployments: unknown[] }).deployments.length,
+    ).toBeGreaterThanOrEqual(3);
+  }, 60_000);
+
   it('runs a standalone pipeline, and rejects a cyclic one naming the cycle', async () => {
     const good = write(
       'pipeline.yaml',

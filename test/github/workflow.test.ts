@@ -15,7 +15,6 @@ import { runStep, type RunOptions, type StepResult } from './runner.js';
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'eds-gh-workflow-'));
 const SECRET = `tok-${Math.random().toString(36).slice(2)}-e2e-secret`;
 const server = path.resolve('examples/hello/server.js');
-const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
 writeFileSync(
   path.join(workspace, 'eds.yaml'),
@@ -24,7 +23,6 @@ name: shop
 components:
   - name: web
     version: 1.0.0
-    image: registry.example.com/shop/web:1.0.0@${DIGEST}
     run: { command: node ${server} }
     health: { http: /healthz, interval: 200ms }
     replicas: 1
@@ -261,8 +259,25 @@ describe('the example workflow through the committed action bundles', () => {
     expect(check.summary).toContain('CVE-2024-0001');
   }, 60_000);
 
-  it('renders manifests into a directory', async () => {
-    const render = await step('render', { environment: 'prod', 'output-dir': 'rendered' });
+  it('renders manifests of another spec file into a directory', async () => {
+    mkdirSync(path.join(workspace, 'k8s'), { recursive: true });
+    writeFileSync(
+      path.join(workspace, 'k8s', 'eds.yaml'),
+      `apiVersion: eds/v1
+name: shop
+components:
+  - name: web
+    version: 1.0.0
+    image: registry.example.com/shop/web:1.0.0
+environments:
+  prod: { tier: PROD, strategy: { type: ROLLING } }
+`,
+    );
+    const render = await step('render', {
+      file: 'k8s/eds.yaml',
+      environment: 'prod',
+      'output-dir': 'rendered',
+    });
     expect(render.code).toBe(0);
     expect(render.outputs.hash).toMatch(/^sha256:/);
     expect(render.outputs.files?.split('\n').some((f) => f.endsWith('deployment-shop-web.yaml'))).toBe(true);

@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ExitCode } from '@eds/core';
@@ -134,11 +134,14 @@ if (missing && process.env.CI) {
     let harness: Run;
     let report: Report;
     let lint: Run;
+    const reportDir = mkdtempSync(path.join(os.tmpdir(), 'eds-jenkins-report-'));
+
+    afterAll(() => rmSync(reportDir, { recursive: true, force: true }));
 
     beforeAll(async () => {
       if (!existsSync(EDS_BIN.replace(/bin[/\\]eds\.js$/, 'dist/main.js')))
         throw new Error('packages/cli is not built: run `npm run build` first');
-      const reportFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'eds-jenkins-report-')), 'report.json');
+      const reportFile = path.join(reportDir, 'report.json');
       [harness, lint] = await Promise.all([
         run(
           'groovy',

@@ -58,6 +58,7 @@ test('failure words are read from the image tag', () => {
   expect(behaviourOf('localhost:5000/web')).toBe('normal');
   expect(behaviourOf('web:1.0.0')).toBe('normal');
   expect(behaviourOf('web:pullfailure')).toBe('normal');
+  expect(behaviourOf('web:2-unschedulable')).toBe('unschedulable');
 });
 
 describe('Deployment controller', () => {
@@ -310,6 +311,104 @@ describe('injected failures', () => {
       5000,
     );
     expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+  });
+});
+
+describe('scheduling', () => {
+  test('a nodeSelector the node lacks, or an `unschedulable` tag: Pending with PodScheduled=False/Unschedulable', async () => {
+    await api(k8s, 'POST', DEPLOYS, deployment('picky', 'example/p:1', { replicas: 1 }));
+    await api(
+      k8s,
+      'PATCH',
+      `${DEPLOYS}/picky`,
+      { spec: { template: { spec: { nodeSelector: { disktype: 'ssd' } } } } },
+      'application/merge-patch+json',
+    );
+    const pod = await eventually(
+      () => podsOf('picky').find((p) => (p.spec as { nodeSelector?: unknown }).nodeSelector !== undefined),
+      (p) =>
+        ((p?.status as { conditions?: { reason?: string }[] } | undefined)?.conditions ?? []).some(
+          (c) => c.reason === 'Unschedulable',
+        ),
+    );
+    expect(pod?.status).toEqual({
+      phase: 'Pending',
+      qosClass: 'BestEffort',
+      conditions: [
+        expect.objectContaining({
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'Unschedulable',
+          message:
+            "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.",
+        }),
+      ],
+    });
+    expect((pod?.spec as { nodeName?: string }).nodeName).toBeUndefined();
+
+    await api(k8s, 'POST', DEPLOYS, deployment('tainted', 'example/t:unschedulable', { replicas: 1 }));
+    await eventually(
+      () => podsOf('tainted')[0],
+      (p) =>
+        ((p?.status as { conditions?: { reason?: string }[] } | undefined)?.conditions ?? []).some(
+          (c) => c.reason === 'Unschedulable',
+        ),
+    );
+  });
+
+  test('Recreate scales the old ReplicaSet to zero before the new one starts; paused holds a rollout', async () => {
+    await api(
+      k8s,
+      'POST',
+      DEPLOYS,
+      deployment('recreate', 'example/r:1', { replicas: 2, strategy: { type: 'Recreate' } }),
+    );
+    await eventually(
+      () => deploymentStatus('recreate'),
+      (s) => s.availableReplicas === 2,
+    );
+    const watch = await openWatch(
+      k8s,
+      `/api/v1/namespaces/${NS}/pods?labelSelector=app%3Drecreate&resourceVersion=${k8s.store.resourceVersion()}`,
+    );
+    await api(
+      k8s,
+      'PATCH',
+      `${DEPLOYS}/recreate`,
+      { spec: { template: { spec: { containers: [{ name: 'app', image: 'example/r:2' }] } } } },
+      'application/strategic-merge-patch+json',
+    );
+    await eventually(
+      () => deploymentStatus('recreate'),
+      (s) => s.updatedReplicas === 2 && s.availableReplicas === 2 && s.replicas === 2,
+    );
+    watch.close();
+    const firstNew = watch.events.findIndex((e) => e.type === 'ADDED');
+    const deletions = watch.events.filter((e) => e.type === 'DELETED').length;
+    expect(deletions).toBe(2);
+    expect(watch.events.slice(firstNew).some((e) => e.type === 'DELETED')).toBe(false);
+
+    await api(
+      k8s,
+      'PATCH',
+      `${DEPLOYS}/recreate`,
+      { spec: { paused: true, template: { spec: { containers: [{ name: 'app', image: 'example/r:3' }] } } } },
+      'application/strategic-merge-patch+json',
+    );
+    const paused = await eventually(
+      () => deploymentStatus('recreate'),
+      (s) => s.observedGeneration === 3,
+    );
+    expect(paused.conditions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused' }),
+      ]),
+    );
+    expect(
+      podsOf('recreate').every(
+        (p) => (p.spec as { containers: { image: string }[] }).containers[0].image === 'example/r:2',
+      ),
+    ).toBe(true);
   });
 });
 

@@ -17,6 +17,7 @@ export interface GlobalOptions {
   state?: string;
   store?: string;
   storeNamespace?: string;
+  mirror?: string;
   storeContext?: string;
   json: boolean;
   debug: boolean;
@@ -41,7 +42,8 @@ export class CommandContext {
 
   get store(): RecordStore {
     this.#store ??=
-      this.#service?.store ?? openStore({ stateDir: this.stateDir, store: this.storeName, settings: this.storeSettings });
+      this.#service?.store ??
+      openStore({ stateDir: this.stateDir, store: this.storeName, settings: this.storeSettings });
     return this.#store;
   }
 

@@ -23,6 +23,9 @@ function lazyBackend(open: () => Promise<DocumentBackend>, description: string):
 export function linkKubernetes(): void {
   registerTarget('KUBERNETES', async (spec, ctx) => (await load()).kubernetesTargetFactory(spec, ctx));
   registerStoreBackend('kubernetes', (options) =>
-    lazyBackend(async () => (await load()).kubernetesStoreBackend(options), `kubernetes store (namespace ${options.settings?.namespace ?? 'default'})`),
+    lazyBackend(
+      async () => (await load()).kubernetesStoreBackend(options),
+      `kubernetes store (namespace ${options.settings?.namespace ?? 'default'})`,
+    ),
   );
 }

@@ -1,5 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, toEdsError, ValidationError, type ExitCodeValue } from '@eds/core';
+import {
+  ExitCode,
+  registerSecretVariables,
+  toEdsError,
+  ValidationError,
+  type ExitCodeValue,
+} from '@eds/core';
 import { CommandContext, type GlobalOptions } from './context.js';
 import { COMMANDS } from './commands/index.js';
 import { linkKubernetes } from './kubernetes.js';
@@ -12,9 +18,24 @@ function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
     .version('0.1.0')
     .option('-f, --file <path>', 'the application spec', 'eds.yaml')
     .option('--state <dir>', 'state directory of the file store (default: $EDS_STATE_DIR or ./.eds)')
-    .addOption(new Option('--store <backend>', 'record store backend (default: $EDS_STORE or file)').choices(['file', 'memory', 'kubernetes']))
-    .option('--store-namespace <ns>', 'namespace of the kubernetes store (default: $EDS_STORE_NAMESPACE or the context\'s)')
+    .addOption(
+      new Option('--store <backend>', 'record store backend (default: $EDS_STORE or file)').choices([
+        'file',
+        'memory',
+        'kubernetes',
+      ]),
+    )
+    .option(
+      '--store-namespace <ns>',
+      "namespace of the kubernetes store (default: $EDS_STORE_NAMESPACE or the context's)",
+    )
     .option('--store-context <name>', 'kubeconfig context of the kubernetes store')
+    .addOption(
+      new Option(
+        '--mirror <system>',
+        "mirror the result to a CI system's deployments API (never fails the command)",
+      ).choices(['gitlab', 'none']),
+    )
     .option('--json', 'print exactly one JSON object on stdout', false)
     .option('--debug', 'print stack traces', false)
     .option('--no-color', 'plain output')
@@ -48,6 +69,7 @@ function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
 /** Run `eds` with process-style argv; resolves to the exit code (never throws, never exits the process). */
 export async function run(argv: string[]): Promise<ExitCodeValue> {
   linkKubernetes();
+  registerSecretVariables(process.env);
   let exitCode: ExitCodeValue = ExitCode.Success;
   const program = buildProgram((code) => {
     exitCode = code;

@@ -100,7 +100,7 @@ export class ActionSession {
     target: WatchTarget,
     operation: () => Promise<DeploymentRecord>,
   ): Promise<DeploymentRecord> {
-    const mirror = openMirror(settings, this.env);
+    const mirror = await openMirror(settings, this.env);
     if (!mirror) return this.#logged(operation);
     const watcher = watchRecord(this.service.store, target, (record) => void mirror.sync(record));
     let final: DeploymentRecord | undefined;

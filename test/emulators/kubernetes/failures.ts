@@ -6,12 +6,15 @@
  *   configerror  waiting CreateContainerConfigError (a referenced ConfigMap is missing)
  *   slow         runs, but becomes Ready only after `slowReadyDelayMs`
  *   fail         (Job pods) runs and exits 1, so the pod Fails; in a Deployment it crash-loops
+ *   unschedulable  the pod is never scheduled: Pending, PodScheduled=False reason Unschedulable
+ *                (also: a nodeSelector the node lacks, or requests over 8 CPUs / 32Gi memory)
  * Any other image runs and becomes Ready after `readyDelayMs` (Job pods: complete after `jobRunMs`).
  */
 
-export type ImageBehaviour = 'normal' | 'crashloop' | 'pullfail' | 'configerror' | 'slow' | 'fail';
+export type ImageBehaviour =
+  'normal' | 'crashloop' | 'pullfail' | 'configerror' | 'slow' | 'fail' | 'unschedulable';
 
-const INJECTED: ImageBehaviour[] = ['crashloop', 'pullfail', 'configerror', 'slow', 'fail'];
+const INJECTED: ImageBehaviour[] = ['crashloop', 'pullfail', 'configerror', 'slow', 'fail', 'unschedulable'];
 
 export function imageTag(image: string): string {
   const withoutDigest = image.split('@')[0];

@@ -36,12 +36,12 @@ export function parsePairs(values: string[], flag: string): Record<string, strin
  * Print the result, write the dotenv file CI systems pass on (GitLab `artifacts:reports:dotenv`), and map the
  * result to the exit code every front end uses.
  */
-export function finish(
+export async function finish(
   ctx: CommandContext,
   record: DeploymentRecord,
   opts: unknown,
   exitOverride?: ExitCodeValue,
-): ExitCodeValue {
+): Promise<ExitCodeValue> {
   const summary = summarize(record);
   const exitCode = exitOverride ?? summary.exitCode;
   const dotenv = (opts as { dotenv?: string } | undefined)?.dotenv;
@@ -62,6 +62,11 @@ export function finish(
     );
   }
   ctx.output.result({ ...summary, exitCode }, () => describeSummary(summary));
+  if (ctx.options.mirror === 'gitlab') {
+    // Loaded only when asked for; the mirror warns and never changes the result or the exit code.
+    const { mirrorToGitLab } = await import('@eds/gitlab');
+    await mirrorToGitLab(summary, ctx.env, { stateDir: ctx.stateDir, log: (line) => ctx.output.log(line) });
+  }
   return exitCode;
 }
 

@@ -11,6 +11,7 @@ import { registerCheck } from './check.js';
 import { registerRender } from './render.js';
 import { registerConfig } from './config.js';
 import { registerPipeline } from './pipeline.js';
+import { registerStop } from './stop.js';
 
 export type Register = (
   program: Command,
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Register[] = [
   registerCheck,
   registerDeploy,
   registerLifecycle,
+  registerStop,
   registerStatus,
   registerHistory,
   registerUnlock,

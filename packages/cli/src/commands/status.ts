@@ -12,9 +12,10 @@ export function registerStatus(
     .description('show a deployment (by id) or the latest one of an environment, and who holds its lock')
     .argument('[id]', 'deployment id')
     .option('--env <env>', 'environment (latest deployment there)')
+    .option('--expect <status>', 'exit 1 unless the deployment has this status (e.g. COMPLETED)')
     .action(
       wrap(async (ctx, id, opts) => {
-        const { env } = opts as { env?: string };
+        const { env, expect } = opts as { env?: string; expect?: string };
         const store = ctx.store;
         let summary: DeploymentSummary | null = null;
         let application: string;
@@ -42,9 +43,14 @@ export function registerStatus(
         }
         const lock = environment ? await store.getLock(application, environment) : undefined;
         const lockText = lock ? describeLock(lock) : 'free';
+        const unexpected = expect !== undefined && expect !== '' && summary?.status !== expect.toUpperCase();
+        if (unexpected)
+          ctx.output.log(
+            `expected status ${expect.toUpperCase()}, found ${summary?.status ?? 'no deployment'}`,
+          );
         ctx.output.result(
           summary
-            ? { ...summary, lock: lock ?? null }
+            ? { ...summary, lock: lock ?? null, ...(unexpected ? { exitCode: 1 } : {}) }
             : {
                 id: null,
                 application,
@@ -58,7 +64,7 @@ export function registerStatus(
           () =>
             `${summary ? describeSummary(summary) : `no deployments of ${application} to ${environment ?? '?'} yet`}\nlock        ${lockText}`,
         );
-        return ExitCode.Success;
+        return unexpected ? ExitCode.DeploymentFailed : ExitCode.Success;
       }),
     );
 }

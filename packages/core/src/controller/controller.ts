@@ -304,6 +304,52 @@ export class Controller {
     });
   }
 
+  /**
+   * Tear an environment down (GitLab's `on_stop`, a review app's end): abort what is in progress, remove every
+   * version the last deployment left running, and note it on that record. The history stays.
+   */
+  async stop(
+    loaded: LoadedSpec,
+    environment: string,
+  ): Promise<{ removed: string[]; record: DeploymentRecord | undefined }> {
+    const { spec } = loaded;
+    environmentOf(spec, environment, loaded.file);
+    const unfinished = await this.#unfinished(spec.name, environment);
+    if (unfinished) await this.abort(unfinished.deployment.id, 'environment stopped');
+    const holder = `stop.${spec.name}.${environment}`;
+    await this.#acquire(spec.name, environment, holder, undefined);
+    try {
+      const latest = await this.store.latest(spec.name, environment);
+      if (!latest) return { removed: [], record: undefined };
+      const target = await this.options.openTarget(
+        latest.spec.application as unknown as AppSpec,
+        environment,
+      );
+      const removed: string[] = [];
+      for (const c of latest.deployment.components) {
+        const versions = new Set([c.version, ...Object.keys(latest.progress.weights[c.name] ?? {})]);
+        const stable = latest.progress.stableVersions[c.name];
+        if (stable) versions.add(stable);
+        for (const version of versions) {
+          await target.remove(c.name, version);
+          removed.push(`${c.name}@${version}`);
+        }
+      }
+      const record = await this.store.update(latest.deployment.id, (r) => {
+        appendEvent(r, {
+          at: this.#clock(),
+          type: 'EnvironmentStopped',
+          message: `${this.options.actor.user} via ${this.options.actor.frontEnd} stopped ${environment}: removed ${removed.join(', ') || 'nothing'}`,
+          by: this.options.actor,
+        });
+        return r;
+      });
+      return { removed, record };
+    } finally {
+      await this.store.releaseLock(spec.name, environment, holder, 'stopped');
+    }
+  }
+
   // ---- the runbook of one run --------------------------------------------------------------------------
 
   async #run(initial: DeploymentRecord, wait: boolean): Promise<DeploymentRecord> {

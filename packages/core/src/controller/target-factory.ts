@@ -13,7 +13,10 @@ export interface TargetContext {
   application?: string;
   environment?: string;
   strategy?: { type: string; maxSurge?: number | string; maxUnavailable?: number | string };
-  components?: Record<string, { image?: string; specVersion?: string; replicas?: number; port?: number; healthPath?: string }>;
+  components?: Record<
+    string,
+    { image?: string; specVersion?: string; replicas?: number; port?: number; healthPath?: string }
+  >;
 }
 
 /** Agent tokens in eds.yaml are references (`env:NAME`); the value is read here and held as a secret. */

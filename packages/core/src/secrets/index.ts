@@ -4,4 +4,6 @@ export {
   onSecretRegistered,
   redact,
   clearSecretsForTesting,
+  secretVariableNames,
+  registerSecretVariables,
 } from './secret-value.js';

@@ -68,3 +68,28 @@ export class SecretValue {
     return MASK;
   }
 }
+
+/** Names listed in EDS_SECRET_VARS (commas, spaces or newlines between them). */
+export function secretVariableNames(env: NodeJS.ProcessEnv): string[] {
+  return (env.EDS_SECRET_VARS ?? '')
+    .split(/[\s,]+/)
+    .map((name) => name.trim())
+    .filter((name) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
+}
+
+/**
+ * Register the values of the variables EDS_SECRET_VARS names (masked CI variables, Jenkins credentials) as
+ * secrets, so EDS prints them as `***` everywhere, not only where the CI system's own log masking reaches.
+ * Returns the names that were set.
+ */
+export function registerSecretVariables(env: NodeJS.ProcessEnv): string[] {
+  const registered: string[] = [];
+  for (const name of secretVariableNames(env)) {
+    const value = env[name];
+    if (value) {
+      registerSecret(value);
+      registered.push(name);
+    }
+  }
+  return registered;
+}

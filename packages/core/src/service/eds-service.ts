@@ -160,6 +160,10 @@ export class EdsService {
     return this.controller.rollback(loaded, environment, to);
   }
 
+  stop(loaded: LoadedSpec, environment: string): Promise<{ removed: string[]; record: DeploymentRecord | undefined }> {
+    return this.controller.stop(loaded, environment);
+  }
+
   /** `eds check`: the policy decision and the reports, without deploying. */
   async check(
     loaded: LoadedSpec,

@@ -1,5 +1,4 @@
 import * as core from '@actions/core';
-import * as github from '@actions/github';
 import { DEFAULT_RETRY } from './retry.js';
 import { DeploymentsMirror } from './deployments-mirror.js';
 
@@ -19,12 +18,13 @@ export function runUrl(env: NodeJS.ProcessEnv = process.env): string | undefined
 
 /**
  * The mirror for this run, or undefined when it is turned off or cannot work here (no token, not in a
- * repository's workflow) — said once, as a notice, because EDS runs fine without it.
+ * repository's workflow) — said once, because EDS runs fine without it. `EDS_GITHUB_RETRY_BASE_MS` tunes the
+ * first retry's back-off (default 1 s).
  */
-export function openMirror(
+export async function openMirror(
   settings: MirrorSettings,
   env: NodeJS.ProcessEnv = process.env,
-): DeploymentsMirror | undefined {
+): Promise<DeploymentsMirror | undefined> {
   if (!settings.enabled) return undefined;
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
   const ref = env.GITHUB_SHA ?? env.GITHUB_REF;
@@ -32,6 +32,8 @@ export function openMirror(
     core.info('GitHub deployments are not mirrored: no token, GITHUB_REPOSITORY or GITHUB_SHA');
     return undefined;
   }
+  // Loaded only when mirroring: Octokit and its HTTP stack are most of the bundle's start-up time.
+  const github = await import('@actions/github');
   const baseMs = Number(env.EDS_GITHUB_RETRY_BASE_MS);
   const logUrl = runUrl(env);
   return new DeploymentsMirror({

@@ -10,10 +10,10 @@ import { mustFindByKind } from '../resources.js';
 import type { JsonObject, KubeObject } from '../types.js';
 import { deepEqual, field, isObject, text } from '../types.js';
 import type { ControllerContext } from './runtime.js';
+import { NODE_NAME, unschedulableReason } from './scheduler.js';
 import { isoAt, writeStatus } from './runtime.js';
 
 const POD = mustFindByKind('v1', 'Pod');
-export const NODE_NAME = 'eds-emulator-node';
 const HOST_IP = '10.0.0.10';
 
 interface ContainerTimeline {
@@ -211,6 +211,26 @@ export class Kubelet {
     let pod = input;
     const now = ctx.nowMs();
     if (!field(pod, 'spec', 'nodeName')) {
+      const unschedulable = unschedulableReason(pod);
+      if (unschedulable) {
+        // Stays Pending and unbound; the scheduler reports why on the PodScheduled condition.
+        const created = Date.parse(pod.metadata.creationTimestamp);
+        const status: JsonObject = {
+          phase: 'Pending',
+          conditions: [
+            condition(
+              'PodScheduled',
+              false,
+              Number.isNaN(created) ? now : created,
+              'Unschedulable',
+              unschedulable,
+            ),
+          ],
+          qosClass: 'BestEffort',
+        };
+        if (!deepEqual(pod.status, status)) writeStatus(ctx, POD, pod, status, 'kube-scheduler');
+        return;
+      }
       // Scheduling: bind to the node (a spec write, as the Binding subresource does).
       pod = ctx.store.update(
         POD,

@@ -50,7 +50,8 @@ class EdsRunner implements Serializable {
     /** Run one `eds` command and return its result map (see EdsResult); `actingUser` overrides who acts. */
     Map run(EdsCommandLine commandLine, String actingUser = null) {
         Map info = cliInfo()
-        String resultFile = "${steps.pwd(tmp: true)}/eds-${stepName}-${UUID.randomUUID()}.json"
+        String tmp = steps.pwd(tmp: true)
+        String resultFile = "${tmp}/eds-${stepName}-${UUID.randomUUID()}.json"
         String script = commandLine.toShell(edsCommand(), "${info.package}@${info.version}", resultFile)
         Integer exitCode = null
         Closure runEds = {

@@ -16,7 +16,9 @@ export async function ensureVersion(
   const { component, version, instances, deadlineMs } = request;
   const spec = session.component(component);
   if (!spec.run && !spec.image) {
-    throw new DeploymentFailedError(`component ${component} has neither \`run\` (hosts) nor \`image\` (clusters)`);
+    throw new DeploymentFailedError(
+      `component ${component} has neither \`run\` (hosts) nor \`image\` (clusters)`,
+    );
   }
   const health: HealthCheckSpec = {
     ...(spec.health?.http !== undefined ? { http: spec.health.http } : {}),

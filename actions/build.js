@@ -111,7 +111,7 @@ function write(dir, files) {
   }
 }
 
-export async function buildActions({ out = path.join(root, 'actions'), only } = {}) {
+export async function buildActions({ out = path.join(root, 'actions'), only, quiet = false } = {}) {
   process.chdir(root);
   const names = only ?? actionNames();
   const agent = names.some((name) => AGENT_ACTIONS.includes(name))
@@ -122,7 +122,7 @@ export async function buildActions({ out = path.join(root, 'actions'), only } = 
     if (AGENT_ACTIONS.includes(name) && agent) files['agent-main.js'] = agent;
     files['manifest.json'] = manifestOf(name, files);
     write(path.join(out, name, 'dist'), files);
-    process.stderr.write(`actions/${name}/dist: ${Object.keys(files).sort().join(', ')}\n`);
+    if (!quiet) process.stderr.write(`actions/${name}/dist: ${Object.keys(files).sort().join(', ')}\n`);
   }
 }
 
@@ -179,7 +179,7 @@ export function checkActions(names = actionNames()) {
 export async function compareAction(name) {
   const out = mkdtempSync(path.join(os.tmpdir(), 'eds-actions-'));
   try {
-    await buildActions({ out, only: [name] });
+    await buildActions({ out, only: [name], quiet: true });
     const fresh = path.join(out, name, 'dist');
     const committed = path.join(root, 'actions', name, 'dist');
     const names = new Set([

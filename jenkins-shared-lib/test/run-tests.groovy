@@ -163,6 +163,11 @@ scenario('canary: deploy -> analysis -> input approved by alice -> edsPromote ->
         [[id: deployment.id, user: 'alice', propagate: false]]
     List<String> scripts = build.shellScripts()
     assert scripts.size() == 3
+    // Who acted, from where, and which variables hold secrets, as eds saw them.
+    List<Map> edsEnvironments = build.calls('sh')*.args*.edsEnvironment
+    Map identity = [EDS_FRONT_END: 'jenkins', EDS_JOB_URL: build.env.BUILD_URL, EDS_SECRET_VARS: 'HELLO_API_TOKEN']
+    assert edsEnvironments == [identity + [EDS_USER: 'carol'], identity + [EDS_USER: 'carol'],
+                               identity + [EDS_USER: 'alice']]
     assert scripts[0].contains(' --json validate --env canary')
     assert scripts[1].contains(' --json deploy --env canary --set-version web=1.1.0 > ')
     assert scripts[2].contains(" --json promote ${deployment.id} > ")

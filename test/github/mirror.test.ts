@@ -74,7 +74,7 @@ describe('Deployments API mirror against the GitHub emulator', () => {
     expect(gh.statesOf(id)).toEqual(['queued', 'in_progress', 'in_progress', 'success']);
     const statuses = gh.statuses.get(id) ?? [];
     expect(statuses[2]).toMatchObject({
-      description: expect.stringContaining('paused at step3-pause, waiting for promote') as string,
+      description: expect.stringContaining('paused at step3-pause, waiting for promote'),
       environment_url: 'http://127.0.0.1:4000',
     });
     expect(statuses[3]).toMatchObject({

@@ -177,7 +177,7 @@ describe('the example workflow through the committed action bundles', () => {
     expect(gh.statuses.get(githubDeployment(paused))?.at(-1)).toMatchObject({
       log_url: 'https://github.com/acme/shop/actions/runs/4242',
       environment_url: paused.outputs['environment-url'],
-      description: expect.stringContaining('waiting for promote') as string,
+      description: expect.stringContaining('waiting for promote'),
     });
     expect(gh.statesOf(githubDeployment(first)).at(-1)).toBe('success');
   }, 90_000);
@@ -248,11 +248,11 @@ describe('the example workflow through the committed action bundles', () => {
       expect.arrayContaining([
         expect.objectContaining({
           level: 'error',
-          properties: expect.objectContaining({ file: 'reports/trivy.json' }) as object,
+          properties: expect.objectContaining({ file: 'reports/trivy.json' }),
         }),
         expect.objectContaining({
           level: 'error',
-          message: expect.stringMatching(/blocked: 1 finding/) as string,
+          message: expect.stringMatching(/blocked: 1 finding/),
         }),
       ]),
     );
@@ -294,7 +294,7 @@ environments:
         level: 'warning',
         message: expect.stringMatching(
           /could not create a GitHub deployment .*HTTP 500.*continues without it/,
-        ) as string,
+        ),
       }),
     ]);
 

@@ -28,9 +28,11 @@ function javaHome(): string | undefined {
 
 const JAVA_HOME = javaHome();
 const env = { ...process.env, ...(JAVA_HOME ? { JAVA_HOME } : {}) };
-const groovyFound = spawnSync('groovy', ['--version'], { env, encoding: 'utf8' }).status === 0;
+/** The groovy command (EDS_GROOVY overrides it, e.g. an SDKMAN install). */
+const GROOVY = process.env.EDS_GROOVY ?? 'groovy';
+const groovyFound = spawnSync(GROOVY, ['--version'], { env, encoding: 'utf8' }).status === 0;
 const missing = !groovyFound
-  ? `groovy (with Java${JAVA_HOME ? ` at ${JAVA_HOME}` : ''}) is not installed: .ci/run installs it ` +
+  ? `${GROOVY} (with Java${JAVA_HOME ? ` at ${JAVA_HOME}` : ''}) is not installed: .ci/run installs it ` +
     '(apt-get install groovy); the Jenkins shared library tests need it'
   : undefined;
 
@@ -144,7 +146,7 @@ if (missing && process.env.CI) {
       const reportFile = path.join(reportDir, 'report.json');
       [harness, lint] = await Promise.all([
         run(
-          'groovy',
+          GROOVY,
           ['-cp', 'test/harness:src', 'test/run-tests.groovy', '--report', reportFile, '--verbose'],
           LIBRARY,
           150_000,
@@ -155,6 +157,7 @@ if (missing && process.env.CI) {
           [
             path.resolve('node_modules/npm-groovy-lint/lib/index.js'),
             '--noserver',
+            ...(JAVA_HOME ? [`--javaexecutable=${path.join(JAVA_HOME, 'bin', 'java')}`] : []),
             '--javaoptions=-Xms256m,-Xmx1024m,-XX:TieredStopAtLevel=1,-XX:+UseSerialGC',
             '--failon',
             'error',

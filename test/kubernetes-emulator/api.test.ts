@@ -464,6 +464,51 @@ describe('patch', () => {
   });
 });
 
+describe('server-side apply on associative lists', () => {
+  test('containers and env merge by name: elements the manager dropped go, elements others added stay', async () => {
+    const apply = (containers: unknown[]) =>
+      api(
+        k8s,
+        'PATCH',
+        `${DEPLOYS}/lists?fieldManager=eds`,
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'lists' },
+          spec: {
+            selector: { matchLabels: { app: 'lists' } },
+            template: { metadata: { labels: { app: 'lists' } }, spec: { containers } },
+          },
+        },
+        'application/apply-patch+yaml',
+      );
+    const web = {
+      name: 'web',
+      image: 'example/web:1',
+      env: [
+        { name: 'A', value: '1' },
+        { name: 'B', value: '2' },
+      ],
+    };
+    expect((await apply([web, { name: 'sidecar', image: 'example/side:1' }])).status).toBe(201);
+    await api(
+      k8s,
+      'PATCH',
+      `${DEPLOYS}/lists?fieldManager=debugger`,
+      { spec: { template: { spec: { containers: [{ name: 'debug', image: 'busybox:1' }] } } } },
+      'application/strategic-merge-patch+json',
+    );
+    const second = await apply([{ ...web, env: [{ name: 'A', value: '1' }] }]);
+    expect(second.status).toBe(200);
+    const containers = (
+      second.body.spec as { template: { spec: { containers: { name: string; env?: unknown[] }[] } } }
+    ).template.spec.containers;
+    expect(containers.map((c) => c.name).sort()).toEqual(['debug', 'web']);
+    expect(containers.find((c) => c.name === 'web')?.env).toEqual([{ name: 'A', value: '1' }]);
+    expect((second.body.metadata as { generation: number }).generation).toBe(3);
+  });
+});
+
 describe('watch', () => {
   test('events after a resourceVersion, in order, with ADDED/MODIFIED/DELETED', async () => {
     const start = await api(k8s, 'GET', '/api/v1/namespaces/default/configmaps');

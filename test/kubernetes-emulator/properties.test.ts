@@ -5,10 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import type { KubernetesEmulator } from '../emulators/kubernetes/index.js';
+import type { KubeObject, KubernetesEmulator } from '../emulators/kubernetes/index.js';
 import { startEmulator } from '../emulators/kubernetes/index.js';
 import { ApiError } from '../emulators/kubernetes/errors.js';
-import { FieldSet, fieldsOf } from '../emulators/kubernetes/field-paths.js';
+import { serverSideApply } from '../emulators/kubernetes/apply.js';
+import { FieldSet, fieldsOf, valueAt } from '../emulators/kubernetes/field-paths.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from '../emulators/kubernetes/patch.js';
 import type { LabelRequirement } from '../emulators/kubernetes/selectors.js';
 import { matchesLabels, parseLabelSelector } from '../emulators/kubernetes/selectors.js';
@@ -217,6 +218,80 @@ describe('patches', () => {
             .map((p) => JSON.stringify(p))
             .sort(),
         );
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('server-side apply', () => {
+  const config = fc.record({
+    apiVersion: fc.constant('apps/v1'),
+    kind: fc.constant('Deployment'),
+    metadata: fc.record({ name: fc.constant('app'), labels: labels }),
+    spec: fc.record({
+      replicas: fc.nat(5),
+      template: fc.record({
+        spec: fc.record({
+          containers: fc.uniqueArray(
+            fc.record({
+              name: labelName,
+              image: fc.string({ maxLength: 4 }),
+              env: fc.uniqueArray(fc.record({ name: labelName, value: fc.string({ maxLength: 3 }) }), {
+                selector: (e) => e.name,
+                maxLength: 3,
+              }),
+            }),
+            { selector: (c) => c.name, minLength: 1, maxLength: 3 },
+          ),
+        }),
+      }),
+    }),
+  });
+  const paths = (o: Record<string, unknown>): string[] =>
+    fieldsOf(o, 'main')
+      .toArray()
+      .map((p) => JSON.stringify(p))
+      .sort();
+
+  test('the applied values win, and a manager re-applying owns exactly what it applies', () => {
+    fc.assert(
+      fc.property(config, config, config, (first, second, rival) => {
+        const apply = (live: KubeObject | undefined, applied: typeof first, manager: string) =>
+          serverSideApply({
+            live,
+            applied: structuredClone(applied) as unknown as KubeObject,
+            manager,
+            force: true,
+            finish: () => undefined,
+          });
+        const one = apply(undefined, first, 'eds');
+        expect(paths(one)).toEqual(paths(first));
+        const two = apply(one, second, 'eds');
+        // Alone, a manager's re-apply leaves exactly its new configuration.
+        expect(paths(two)).toEqual(paths(second));
+        const three = apply(two, rival, 'rival');
+        // Forced, the rival's values win on every leaf (list elements and empty maps merge).
+        for (const path of fieldsOf(rival, 'main').toArray()) {
+          if (path[path.length - 1].startsWith('k:')) continue;
+          const wanted = valueAt(rival, path);
+          if (
+            typeof wanted === 'object' &&
+            wanted !== null &&
+            !Array.isArray(wanted) &&
+            Object.keys(wanted).length === 0
+          )
+            continue;
+          expect(valueAt(three, path)).toEqual(wanted);
+        }
+        const owners = three.metadata.managedFields ?? [];
+        const rivalFields = FieldSet.fromFieldsV1(owners.find((o) => o.manager === 'rival')?.fieldsV1);
+        expect(
+          rivalFields
+            .toArray()
+            .map((p) => JSON.stringify(p))
+            .sort(),
+        ).toEqual(paths(rival));
       }),
       { numRuns: 200 },
     );

@@ -46,6 +46,7 @@ describe('file store under concurrent processes', () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'eds-kill-'));
     const store = new RecordStore(new FileBackend(root));
     const record = await store.put(sampleRecord(), 0);
+    let lastRevision = record.revision;
     for (let round = 0; round < 8; round += 1) {
       const child = spawn(
         process.execPath,
@@ -55,13 +56,20 @@ describe('file store under concurrent processes', () => {
         },
       );
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-      // Kill at a different moment of the write loop each round.
-      await new Promise((resolve) => setTimeout(resolve, 30 + round * 37));
+      // Let it complete at least one write (so it is in its write loop), then kill it at a varying moment.
+      const deadline = Date.now() + 20_000;
+      while ((await store.require(record.deployment.id)).revision === lastRevision && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await new Promise((resolve) => setTimeout(resolve, (round * 7) % 40));
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
       const after = await store.require(record.deployment.id);
       expect(after.deployment.id).toBe(record.deployment.id);
-      expect(typeof after.deployment.metadata.counter === 'number' || round === 0).toBe(true);
+      expect(after.revision).toBeGreaterThan(lastRevision);
+      expect(typeof after.deployment.metadata.counter).toBe('number');
+      expect(String(after.deployment.metadata.blob).length).toBeGreaterThanOrEqual(2_000_000);
+      lastRevision = after.revision;
     }
     // The store still accepts writes after all those kills.
     const final = await store.update(record.deployment.id, (r) => {

@@ -1,4 +1,5 @@
 import { redact, type DeploymentSummary, type EdsError } from '@eds/core';
+import { StepProgress } from './progress.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -7,7 +8,14 @@ export interface OutputOptions {
 
 /** stdout carries results (exactly one JSON object with --json); stderr carries logs and errors. */
 export class Output {
-  constructor(readonly options: OutputOptions) {}
+  readonly #progress: StepProgress;
+
+  constructor(readonly options: OutputOptions) {
+    this.#progress = new StepProgress(
+      (text) => process.stderr.write(text),
+      Boolean(process.stderr.isTTY) && !options.json,
+    );
+  }
 
   result(json: unknown, text: () => string): void {
     if (this.options.json) process.stdout.write(`${redact(JSON.stringify(json, null, 2))}\n`);
@@ -15,7 +23,7 @@ export class Output {
   }
 
   log(line: string): void {
-    process.stderr.write(`${redact(line)}\n`);
+    this.#progress.line(redact(line));
   }
 
   error(error: EdsError, debug: boolean): void {

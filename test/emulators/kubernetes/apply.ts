@@ -119,11 +119,20 @@ export function serverSideApply(request: ApplyRequest): KubeObject {
 
   // Fields this manager stops applying disappear, unless another manager still owns them.
   if (mine) {
+    // A path stays while it, or anything inside it, is still applied by this manager or owned by
+    // another (a shared list element, a map that now has entries).
+    const stillOwned = [...appliedFields.toArray(), ...others.flatMap((owner) => owner.fields.toArray())].map(
+      (path) => JSON.stringify(path),
+    );
+    const kept = (path: FieldPath): boolean => {
+      const prefix = JSON.stringify(path).slice(0, -1);
+      return stillOwned.some((owned) => owned === `${prefix}]` || owned.startsWith(`${prefix},`));
+    };
     const dropped = mine.fields
       .toArray()
-      .filter((path) => !appliedFields.has(path) && !others.some((owner) => owner.fields.has(path)))
-      // Deepest first, so removing an element does not hide a removal inside it.
-      .sort((a, b) => b.length - a.length);
+      .filter((path) => !kept(path))
+      // Shallowest first: a list element goes while its key fields still identify it.
+      .sort((a, b) => a.length - b.length);
     for (const path of dropped) removeAt(merged, path);
   }
   finish(merged);

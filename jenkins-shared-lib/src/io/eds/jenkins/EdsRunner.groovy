@@ -122,11 +122,21 @@ class EdsRunner implements Serializable {
         return cli
     }
 
+    /**
+     * Who acts and from where, and which variables hold secrets: EDS_SECRET_VARS names the bound credentials
+     * (added to any the agent sets) so that eds prints their values as *** too, not only Jenkins' log masking.
+     */
     private List<String> identity(String actingUser) {
         List<String> variables = ['EDS_FRONT_END=jenkins', "EDS_USER=${actingUser}".toString()]
         String jobUrl = steps.env.BUILD_URL
         if (jobUrl) {
             variables << "EDS_JOB_URL=${jobUrl}".toString()
+        }
+        Map<String, String> credentials = options.credentials ?: [:]
+        if (credentials) {
+            String inherited = steps.env.EDS_SECRET_VARS
+            List<String> names = (inherited ? [inherited] : []) + sortedKeys(credentials)
+            variables << "EDS_SECRET_VARS=${names.join(',')}".toString()
         }
         return variables
     }

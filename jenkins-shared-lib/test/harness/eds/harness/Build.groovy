@@ -242,7 +242,11 @@ class Build {
         scriptFile.text = String.valueOf(args.script)
         ProcessBuilder builder = new ProcessBuilder('/bin/sh', '-xe', scriptFile.absolutePath).directory(workspace)
         builder.environment().clear()
-        builder.environment().putAll(env.effective().findAll { key, value -> value != null })
+        Map<String, String> environment = env.effective().findAll { key, value -> value != null }
+        builder.environment().putAll(environment)
+        // What the library told eds (EDS_* only: no secrets), for tests to check.
+        args.edsEnvironment = environment.findAll { key, value -> key.startsWith('EDS_') && key != 'EDS_COMMAND' &&
+                                                                 key != 'EDS_STATE_DIR' }
         builder.redirectErrorStream(!args.returnStdout)
         Process process = builder.start()
         process.outputStream.close()

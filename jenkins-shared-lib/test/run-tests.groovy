@@ -240,15 +240,13 @@ scenario('approval gate: eds refuses the requester alice, asks again, bob approv
 }
 
 scenario('a canary left paused (input timed out, onTimeout keep) is promoted by a later build; meanwhile the environment is locked (exit 4)') {
-    Build start = run(script: """@Library('eds') _
-node {
-    canary = edsDeploy(environment: 'canary', versions: [web: '1.2.0'],
-                       input: [submitter: 'alice', timeoutMinutes: 10, onTimeout: 'keep'])
-}""", startedBy: 'carol', inputs: [[timeout: true]])
+    Build start = run(jenkinsfile: 'start-canary.Jenkinsfile', startedBy: 'carol', params: [VERSION: '1.2.0'],
+                      inputs: [[timeout: true]])
     assert start.result == 'SUCCESS'
     Map canary = start.binding.getVariable('canary') as Map
     assert canary.ok && canary.paused && canary.phase == 'PAUSED' && canary.pauseReason == 'manual'
     assert start.consoleText.contains("${canary.id} stays paused")
+    assert start.calls('timeout')*.args == [[time: 10, unit: 'MINUTES']]
     assert start.calls('edsAbort').isEmpty()
 
     Build blocked = run(script: """@Library('eds') _

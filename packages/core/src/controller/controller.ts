@@ -16,6 +16,7 @@ import {
   newDeploymentId,
   type Actor,
   type DeploymentRecord,
+  type EnvironmentLock,
   type RecordStore,
 } from '../records/index.js';
 import type { Target } from '../targets/index.js';
@@ -232,11 +233,7 @@ export class Controller {
   async abort(id: string, reason?: string): Promise<DeploymentRecord> {
     const record = await this.#requireActive(id, 'abort');
     const lock = await this.store.getLock(record.application, record.deployment.environment);
-    const live =
-      lock?.state === 'held' &&
-      lock.holder === id &&
-      lock.expiresAt !== null &&
-      Date.parse(lock.expiresAt) > this.#clock().getTime();
+    const live = lock !== undefined && this.#runningElsewhere(lock, id);
     if (live && !(lock.owner?.pid === process.pid && lock.owner.host === hostname())) {
       // A process is running it right now: ask it to stop, through the record, and wait for it.
       await this.store.update(id, (r) => {
@@ -699,11 +696,7 @@ export class Controller {
   async #continueOrSignal(id: string, options: { wait?: boolean | undefined }): Promise<DeploymentRecord> {
     const record = await this.store.require(id);
     const lock = await this.store.getLock(record.application, record.deployment.environment);
-    const live =
-      lock?.state === 'held' &&
-      lock.holder === id &&
-      lock.expiresAt !== null &&
-      Date.parse(lock.expiresAt) > this.#clock().getTime();
+    const live = lock !== undefined && this.#runningElsewhere(lock, id);
     if (live) return record;
     return this.#continue(id, options);
   }
@@ -728,6 +721,16 @@ export class Controller {
       )
         return;
     }
+  }
+
+  /** A process holds the deployment's lock with an unexpired lease: it is running the deployment now. */
+  #runningElsewhere(lock: EnvironmentLock, id: string): boolean {
+    return (
+      lock.state === 'held' &&
+      lock.holder === id &&
+      lock.expiresAt !== null &&
+      Date.parse(lock.expiresAt) > this.#clock().getTime()
+    );
   }
 
   async #requireActive(id: string, verb: string): Promise<DeploymentRecord> {

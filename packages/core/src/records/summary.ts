@@ -24,6 +24,8 @@ export interface DeploymentSummary {
   createdAt: string;
   completedAt: string | null;
   revision: number;
+  /** The environment's approval gate, when it has one, and who has decided so far. */
+  approvals: { required: number; approvers: string[]; given: { by: string; decision: string }[] } | null;
   exitCode: ExitCodeValue;
 }
 
@@ -59,6 +61,20 @@ export function summarize(record: DeploymentRecord): DeploymentSummary {
     createdAt: record.deployment.createdAt,
     completedAt: record.deployment.completedAt,
     revision: record.revision,
+    approvals: approvalsOf(record),
     exitCode: exitCodeOf(record),
+  };
+}
+
+function approvalsOf(record: DeploymentRecord): DeploymentSummary['approvals'] {
+  const environments = record.spec.application.environments as
+    | Record<string, { approvals?: { required: number; approvers: string[] } }>
+    | undefined;
+  const gate = environments?.[record.deployment.environment]?.approvals;
+  if (!gate) return null;
+  return {
+    required: gate.required,
+    approvers: gate.approvers,
+    given: record.progress.approvals.map((a) => ({ by: a.by, decision: a.decision })),
   };
 }

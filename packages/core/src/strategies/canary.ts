@@ -1,5 +1,5 @@
 import type { CanaryStrategy } from '../model/index.js';
-import type { PlannedStep, Strategy } from './strategy.js';
+import type { PlannedComponent, PlannedStep, Strategy } from './strategy.js';
 
 /**
  * Argo-style canary: start the canary beside stable, then the user's steps (setWeight / pause / analysis)
@@ -14,26 +14,7 @@ export const canaryStrategy: Strategy = {
     const match = canary.match;
     // Like Argo Rollouts, the first rollout has nothing to compare against: it goes straight to 100%.
     if (components.every((c) => !c.stableVersion || c.stableVersion === c.version)) {
-      for (const { spec, version } of components) {
-        steps.push({
-          id: `${spec.name}-full`,
-          name: `${spec.name}: ${version} ×${spec.replicas}`,
-          kind: 'deploy-version',
-          with: {
-            component: spec.name,
-            version,
-            instances: spec.replicas,
-            progressDeadline: canary.progressDeadline,
-          },
-        });
-        steps.push({
-          id: `${spec.name}-promote`,
-          name: `${spec.name}: all traffic to ${version}`,
-          kind: 'set-traffic',
-          with: { component: spec.name, weights: { [version]: 100 } },
-        });
-      }
-      return steps;
+      return components.flatMap((c) => promotionSteps(c, canary));
     }
     for (const { spec, version, stableVersion } of components) {
       const instances =
@@ -81,24 +62,9 @@ export const canaryStrategy: Strategy = {
         }
       }
     });
-    for (const { spec, version, stableVersion } of components) {
-      steps.push({
-        id: `${spec.name}-full`,
-        name: `${spec.name}: 100% to ${version} ×${spec.replicas}`,
-        kind: 'deploy-version',
-        with: {
-          component: spec.name,
-          version,
-          instances: spec.replicas,
-          progressDeadline: canary.progressDeadline,
-        },
-      });
-      steps.push({
-        id: `${spec.name}-promote`,
-        name: `${spec.name}: all traffic to ${version}`,
-        kind: 'set-traffic',
-        with: { component: spec.name, weights: { [version]: 100 } },
-      });
+    for (const component of components) {
+      const { spec, version, stableVersion } = component;
+      steps.push(...promotionSteps(component, canary));
       if (stableVersion && stableVersion !== version) {
         steps.push({
           id: `${spec.name}-retire`,
@@ -111,3 +77,26 @@ export const canaryStrategy: Strategy = {
     return steps;
   },
 };
+
+/** The end of every canary: the new version at full size, all traffic to it. */
+function promotionSteps({ spec, version }: PlannedComponent, canary: CanaryStrategy): PlannedStep[] {
+  return [
+    {
+      id: `${spec.name}-full`,
+      name: `${spec.name}: ${version} ×${spec.replicas}`,
+      kind: 'deploy-version',
+      with: {
+        component: spec.name,
+        version,
+        instances: spec.replicas,
+        progressDeadline: canary.progressDeadline,
+      },
+    },
+    {
+      id: `${spec.name}-promote`,
+      name: `${spec.name}: all traffic to ${version}`,
+      kind: 'set-traffic',
+      with: { component: spec.name, weights: { [version]: 100 } },
+    },
+  ];
+}

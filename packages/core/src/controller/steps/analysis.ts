@@ -2,9 +2,20 @@ import { DeploymentFailedError } from '../../errors/index.js';
 import { runAnalysis, type Measurement } from '../../analysis/index.js';
 import type { StepKind } from '../../pipeline/index.js';
 import type { DeploymentSession } from '../session.js';
+import type { AnalysisRunRecord, DeploymentRecord } from '../../records/index.js';
 import { field, isObject, isString } from './with.js';
 
-/** Record one analysis run's measurements under `stepId` in the record, creating the run entry if needed. */
+/** The record's entry for an analysis step's run, created on its first measurement or verdict. */
+function runEntry(record: DeploymentRecord, stepId: string, startedAt: string): AnalysisRunRecord {
+  let run = record.progress.analysis.find((a) => a.step === stepId);
+  if (!run) {
+    run = { step: stepId, phase: 'Running', startedAt, completedAt: null, measurements: [] };
+    record.progress.analysis.push(run);
+  }
+  return run;
+}
+
+/** Record one measurement of an analysis run (as it is taken, so a resumed run continues from it). */
 export async function recordMeasurement(
   session: DeploymentSession,
   stepId: string,
@@ -12,12 +23,7 @@ export async function recordMeasurement(
   m: Measurement,
 ): Promise<void> {
   await session.mutate((record) => {
-    let run = record.progress.analysis.find((a) => a.step === stepId);
-    if (!run) {
-      run = { step: stepId, phase: 'Running', startedAt, completedAt: null, measurements: [] };
-      record.progress.analysis.push(run);
-    }
-    run.measurements.push(m);
+    runEntry(record, stepId, startedAt).measurements.push(m);
   });
 }
 
@@ -29,11 +35,7 @@ export async function recordVerdict(
   message: string,
 ): Promise<void> {
   await session.mutate((record) => {
-    let run = record.progress.analysis.find((a) => a.step === stepId);
-    if (!run) {
-      run = { step: stepId, phase: 'Running', startedAt, completedAt: null, measurements: [] };
-      record.progress.analysis.push(run);
-    }
+    const run = runEntry(record, stepId, startedAt);
     run.phase = phase;
     run.completedAt = new Date().toISOString();
     run.message = message;

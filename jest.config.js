@@ -7,6 +7,7 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   moduleNameMapper: {
     '^@eds/core$': '<rootDir>/packages/core/src/index.ts',
+    '^@eds/core/(errors|secrets|model|records)$': '<rootDir>/packages/core/src/$1/index.ts',
     '^@eds/kubernetes$': '<rootDir>/packages/kubernetes/src/index.ts',
     '^@eds/gitlab$': '<rootDir>/packages/gitlab/src/index.ts',
     '^@eds/github$': '<rootDir>/packages/github/src/index.ts',

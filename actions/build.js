@@ -18,6 +18,7 @@
  * Type checking is `tsc -p actions` (run first by `npm run build:actions`); ncc only transpiles. The build
  * runs from the repository root, so the module paths ncc writes into comments are the same on every machine.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -114,25 +115,36 @@ function write(dir, files) {
 export async function buildActions({ out = path.join(root, 'actions'), only, quiet = false } = {}) {
   process.chdir(root);
   const names = only ?? actionNames();
+  // Fingerprints first, then compile: a source edited during the build leaves a manifest that says stale.
+  const fingerprints = Object.fromEntries(names.map((name) => [name, sourceFingerprint(name)]));
+  // ncc bundles the packages' compiled dist (their package.json `exports`), so compile them from the sources
+  // the fingerprint covers; a no-op when they are up to date.
+  execFileSync(
+    process.execPath,
+    [path.join(root, 'node_modules/typescript/bin/tsc'), '-b', 'packages/core', 'packages/github'],
+    {
+      stdio: 'inherit',
+    },
+  );
   const agent = names.some((name) => AGENT_ACTIONS.includes(name))
     ? (await bundle(AGENT_ENTRY))['index.js']
     : undefined;
   for (const name of names) {
     const files = await bundle(`actions/${name}/src/index.ts`);
     if (AGENT_ACTIONS.includes(name) && agent) files['agent-main.js'] = agent;
-    files['manifest.json'] = manifestOf(name, files);
+    files['manifest.json'] = manifestOf(name, fingerprints[name], files);
     write(path.join(out, name, 'dist'), files);
     if (!quiet) process.stderr.write(`actions/${name}/dist: ${Object.keys(files).sort().join(', ')}\n`);
   }
 }
 
-function manifestOf(name, files) {
+function manifestOf(name, sources, files) {
   const hashes = Object.fromEntries(
     Object.keys(files)
       .sort()
       .map((file) => [file, sha256(files[file])]),
   );
-  return `${JSON.stringify({ action: name, sources: sourceFingerprint(name), files: hashes }, null, 2)}\n`;
+  return `${JSON.stringify({ action: name, sources, files: hashes }, null, 2)}\n`;
 }
 
 /** Problems of the committed dists: missing, built from other sources, or edited after the build. */

@@ -1,13 +1,8 @@
-import {
-  EdsService,
-  defaultStateDir,
-  loadSpecFile,
-  openStore,
-  ValidationError,
-  type Actor,
-  type LoadedSpec,
-  type RecordStore,
-} from '@eds/core';
+import type { Actor, EdsService } from '@eds/core';
+import { ValidationError } from '@eds/core/errors';
+import { loadSpecFile, type LoadedSpec } from '@eds/core/model';
+import { defaultStateDir, openStore, type RecordStore } from '@eds/core/records';
+import { core } from './core.js';
 import path from 'node:path';
 import { currentActor } from './actor.js';
 import { Output } from './output.js';
@@ -60,7 +55,7 @@ export class CommandContext {
 
   /** The operations shared with every front end; `vulnReports` feed the deploy pipeline's check step. */
   service(vulnReports?: string[]): EdsService {
-    this.#service ??= new EdsService({
+    this.#service ??= new (core().EdsService)({
       stateDir: this.stateDir,
       store: this.storeName,
       storeSettings: this.storeSettings,

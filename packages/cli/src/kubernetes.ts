@@ -1,4 +1,5 @@
-import { registerStoreBackend, registerTarget, type DocumentBackend, type StoredDocument } from '@eds/core';
+import { registerStoreBackend, type DocumentBackend, type StoredDocument } from '@eds/core/records';
+import { core } from './core.js';
 
 type KubernetesModule = typeof import('@eds/kubernetes');
 
@@ -19,9 +20,13 @@ function lazyBackend(open: () => Promise<DocumentBackend>, description: string):
   };
 }
 
-/** Link the KUBERNETES target and the `kubernetes` record store into this program. */
+/** Link the KUBERNETES target into the controller (once the full core is loaded). */
+export function linkKubernetesTarget(): void {
+  core().registerTarget('KUBERNETES', async (spec, ctx) => (await load()).kubernetesTargetFactory(spec, ctx));
+}
+
+/** Link the `kubernetes` record store (records are light: every command may use them). */
 export function linkKubernetes(): void {
-  registerTarget('KUBERNETES', async (spec, ctx) => (await load()).kubernetesTargetFactory(spec, ctx));
   registerStoreBackend('kubernetes', (options) =>
     lazyBackend(
       async () => (await load()).kubernetesStoreBackend(options),

@@ -1,14 +1,18 @@
 import { Command, CommanderError, Option } from 'commander';
-import {
-  ExitCode,
-  registerSecretVariables,
-  toEdsError,
-  ValidationError,
-  type ExitCodeValue,
-} from '@eds/core';
+import { ExitCode, toEdsError, ValidationError, type ExitCodeValue } from '@eds/core/errors';
+import { registerSecretVariables } from '@eds/core/secrets';
+import { loadCore } from './core.js';
 import { CommandContext, type GlobalOptions } from './context.js';
 import { COMMANDS } from './commands/index.js';
-import { linkKubernetes } from './kubernetes.js';
+import { linkKubernetes, linkKubernetesTarget } from './kubernetes.js';
+
+/** Commands that need only records and the model: they start without loading the rest of the core. */
+const READ_ONLY_COMMANDS = new Set(['status', 'history', 'unlock', 'validate']);
+
+function commandPath(command: Command): string {
+  const parent = command.parent;
+  return parent && parent.parent ? `${parent.name()} ${command.name()}` : command.name();
+}
 
 export type Handler = (ctx: CommandContext, ...args: unknown[]) => Promise<ExitCodeValue>;
 
@@ -53,6 +57,10 @@ function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
       const options = command.optsWithGlobals<GlobalOptions>();
       const ctx = new CommandContext({ ...options, color: options.color && Boolean(process.stderr.isTTY) });
       try {
+        if (!READ_ONLY_COMMANDS.has(commandPath(command))) {
+          await loadCore();
+          linkKubernetesTarget();
+        }
         setExit(await handler(ctx, ...args.slice(0, -1)));
       } catch (error) {
         const edsError = toEdsError(error);

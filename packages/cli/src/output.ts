@@ -1,4 +1,6 @@
-import { redact, type DeploymentSummary, type EdsError } from '@eds/core';
+import type { EdsError } from '@eds/core/errors';
+import { redact } from '@eds/core/secrets';
+import type { DeploymentSummary } from '@eds/core/records';
 import { StepProgress } from './progress.js';
 
 export interface OutputOptions {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import path from 'node:path';
-import { ensureLocalAgent, ExitCode, localAgentStatus, stopLocalAgent } from '@eds/core';
+import { ExitCode } from '@eds/core/errors';
+import { core } from '../core.js';
 import type { Handler } from '../main.js';
 
 export function registerAgent(
@@ -15,7 +16,7 @@ export function registerAgent(
     .description('start the local agent (detached) if it is not running')
     .action(
       wrap(async (ctx) => {
-        const target = await ensureLocalAgent({ stateDir: path.join(ctx.stateDir, 'agent') });
+        const target = await core().ensureLocalAgent({ stateDir: path.join(ctx.stateDir, 'agent') });
         ctx.output.result(
           { running: true, url: target.url, exitCode: 0 },
           () => `agent running at ${target.url}`,
@@ -28,7 +29,7 @@ export function registerAgent(
     .description('stop the local agent and every instance it runs')
     .action(
       wrap(async (ctx) => {
-        const result = await stopLocalAgent(path.join(ctx.stateDir, 'agent'));
+        const result = await core().stopLocalAgent(path.join(ctx.stateDir, 'agent'));
         ctx.output.result({ result, exitCode: 0 }, () => `agent stopped`);
         return ExitCode.Success;
       }),
@@ -38,7 +39,7 @@ export function registerAgent(
     .description('is the local agent running, and where')
     .action(
       wrap(async (ctx) => {
-        const status = await localAgentStatus(path.join(ctx.stateDir, 'agent'));
+        const status = await core().localAgentStatus(path.join(ctx.stateDir, 'agent'));
         ctx.output.result({ ...status, exitCode: 0 }, () => JSON.stringify(status, null, 2));
         return ExitCode.Success;
       }),

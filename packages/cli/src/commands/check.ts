@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { ExitCode, formatPath, security } from '@eds/core';
+import { ExitCode } from '@eds/core/errors';
+import { formatPath } from '@eds/core/model';
+import { core } from '../core.js';
 import type { Handler } from '../main.js';
 import { table } from '../output.js';
 import { collect } from './deploy.js';
@@ -30,7 +32,7 @@ export function registerCheck(
           ...(o.junit ? { junit: o.junit } : {}),
           ...(o.markdown ? { markdown: o.markdown } : {}),
         });
-        const summary = security.toAuditSummary(result);
+        const summary = core().security.toAuditSummary(result);
         const blocked = result.decision.blocked;
         const exitCode = blocked ? ExitCode.BlockedByPolicy : ExitCode.Success;
         const blocking = result.decision.blocking.map((f) => ({

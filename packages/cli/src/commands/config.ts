@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode, ValidationError } from '@eds/core';
+import { ExitCode, ValidationError } from '@eds/core/errors';
 import type { Handler } from '../main.js';
 import { table } from '../output.js';
 import { finish } from './deploy.js';

@@ -1,12 +1,8 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import {
-  durationToMs,
-  summarize,
-  ValidationError,
-  type DeploymentRecord,
-  type ExitCodeValue,
-} from '@eds/core';
+import { ValidationError, type ExitCodeValue } from '@eds/core/errors';
+import { durationToMs } from '@eds/core/model';
+import { summarize, type DeploymentRecord } from '@eds/core/records';
 import type { CommandContext } from '../context.js';
 import type { Handler } from '../main.js';
 import { describeSummary } from '../output.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ExitCode, summarize, ValidationError } from '@eds/core';
+import { ExitCode, ValidationError } from '@eds/core/errors';
+import { summarize } from '@eds/core/records';
 import type { Handler } from '../main.js';
 import { table } from '../output.js';
 

@@ -2,15 +2,10 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import {
-  createPipelineState,
-  ExitCode,
-  FileBackend,
-  parsePipelineFile,
-  runPipeline,
-  ValidationError,
-  type PipelineState,
-} from '@eds/core';
+import type { PipelineState } from '@eds/core';
+import { ExitCode, ValidationError } from '@eds/core/errors';
+import { FileBackend } from '@eds/core/records';
+import { core } from '../core.js';
 import type { Handler } from '../main.js';
 import { collect, parsePairs } from './deploy.js';
 
@@ -34,6 +29,7 @@ export function registerPipeline(
         } catch (cause) {
           throw new ValidationError('cannot read the pipeline file', { file: file as string, cause });
         }
+        const { createPipelineState, parsePipelineFile, runPipeline } = core();
         const compiled = parsePipelineFile(text, file as string);
         const id = `${compiled.definition.name.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}-${Date.now()}-${randomBytes(2).toString('hex')}`;
         // Each persisted state is a numbered revision under the state dir, like deployment records.

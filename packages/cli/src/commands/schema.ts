@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ExitCode, jsonSchemas, ValidationError } from '@eds/core';
+import { ExitCode, ValidationError } from '@eds/core/errors';
+import { core } from '../core.js';
 import type { Handler } from '../main.js';
 
 export function registerSchema(
@@ -12,7 +13,7 @@ export function registerSchema(
     .argument('[name]', `which schema`, 'eds')
     .action(
       wrap(async (ctx, name) => {
-        const schemas = jsonSchemas();
+        const schemas = core().jsonSchemas();
         const schema = schemas[name as string];
         if (!schema) {
           throw new ValidationError(

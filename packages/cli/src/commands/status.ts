@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { describeLock, ExitCode, summarize, type DeploymentSummary } from '@eds/core';
+import { ExitCode } from '@eds/core/errors';
+import { describeLock, summarize, type DeploymentSummary } from '@eds/core/records';
 import type { Handler } from '../main.js';
 import { describeSummary } from '../output.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode } from '@eds/core';
+import { ExitCode } from '@eds/core/errors';
 import type { Handler } from '../main.js';
 
 export function registerStop(

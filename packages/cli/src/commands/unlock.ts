@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { describeLock, ExitCode, ValidationError } from '@eds/core';
+import { ExitCode, ValidationError } from '@eds/core/errors';
+import { describeLock } from '@eds/core/records';
 import type { Handler } from '../main.js';
 
 export function registerUnlock(

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { environmentOf, ExitCode } from '@eds/core';
+import { ExitCode } from '@eds/core/errors';
+import { environmentOf } from '@eds/core/model';
 import type { Handler } from '../main.js';
 
 export function registerValidate(

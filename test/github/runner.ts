@@ -177,9 +177,10 @@ function parseCommands(stdout: string): Pick<StepResult, 'masks' | 'annotations'
 
 const TRACE_PRELOAD = path.resolve('test/github/trace-inputs.mjs');
 
+/** `inputs` are the step's `with:`; an undefined value is an entry left out (its default applies). */
 export async function runStep(
   action: string,
-  inputs: Record<string, string>,
+  inputs: Record<string, string | undefined>,
   options: RunOptions = {},
 ): Promise<StepResult> {
   const manifest = readManifest(action);
@@ -244,7 +245,9 @@ export async function runStep(
       inputs[name] ?? (input.default !== undefined ? evaluate(String(input.default), context) : undefined);
     if (value !== undefined) env[inputVariable(name)] = value;
   }
-  const unexpectedInputs = Object.keys(inputs).filter((name) => !(name in declared));
+  const unexpectedInputs = Object.keys(inputs).filter(
+    (name) => inputs[name] !== undefined && !(name in declared),
+  );
   for (const name of unexpectedInputs) env[inputVariable(name)] = inputs[name];
   const traceFile = path.join(runnerDir, 'inputs-read');
   const args = [path.join(ACTIONS_DIR, action, manifest.runs.main)];

@@ -6,7 +6,6 @@ import {
   parseSpec,
   PolicyError,
   RecordStore,
-  ValidationError,
   type LoadedSpec,
 } from '../../src/index.js';
 import { MemoryTarget } from '../../../../test/fixtures/memory-target.js';

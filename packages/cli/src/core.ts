@@ -1,6 +1,7 @@
+import type * as CoreModule from '@eds/core';
 import { InternalError } from '@eds/core/errors';
 
-type Core = typeof import('@eds/core');
+type Core = typeof CoreModule;
 
 /**
  * The whole core (configuration, security, pipeline engine, controller, agent client) takes a few hundred

@@ -1,7 +1,8 @@
 import { registerStoreBackend, type DocumentBackend, type StoredDocument } from '@eds/core/records';
 import { core } from './core.js';
+import type * as KubernetesPackage from '@eds/kubernetes';
 
-type KubernetesModule = typeof import('@eds/kubernetes');
+type KubernetesModule = typeof KubernetesPackage;
 
 /** The Kubernetes client is large: it is loaded only by commands that use a cluster target or store. */
 let loading: Promise<KubernetesModule> | undefined;

@@ -22,7 +22,7 @@ export class StepProgress {
       this.#open = undefined;
       return;
     }
-    this.#open = started ? { id: started[1] as string, started: this.now() } : undefined;
+    this.#open = started ? { id: started[1], started: this.now() } : undefined;
     this.write(`${text}\n`);
   }
 }

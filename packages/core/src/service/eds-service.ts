@@ -114,7 +114,9 @@ export class EdsService {
             environment,
             strategy: {
               type: strategy.type,
-              ...(strategy.type === 'ROLLING' ? { maxSurge: strategy.maxSurge, maxUnavailable: strategy.maxUnavailable } : {}),
+              ...(strategy.type === 'ROLLING'
+                ? { maxSurge: strategy.maxSurge, maxUnavailable: strategy.maxUnavailable }
+                : {}),
             },
             components,
           });
@@ -160,7 +162,10 @@ export class EdsService {
     return this.controller.rollback(loaded, environment, to);
   }
 
-  stop(loaded: LoadedSpec, environment: string): Promise<{ removed: string[]; record: DeploymentRecord | undefined }> {
+  stop(
+    loaded: LoadedSpec,
+    environment: string,
+  ): Promise<{ removed: string[]; record: DeploymentRecord | undefined }> {
     return this.controller.stop(loaded, environment);
   }
 

@@ -75,7 +75,7 @@ export function deploymentHooks(options: DeploymentHooksOptions): {
         `security check: ${result.decision.blocked ? 'BLOCKED' : 'passed'} (${result.findings.length} finding(s))`,
         {
           ...summary,
-        } as Record<string, unknown>,
+        },
       );
       if (result.decision.blocked) {
         await session.mutate((r) => {

@@ -25,7 +25,7 @@ function plan(environmentName: string, stableVersion: string | null) {
     strategy: environment.strategy,
     components: [
       {
-        spec: spec.components[0] as PlanInput['components'][number]['spec'],
+        spec: spec.components[0],
         version: '2.0.0',
         stableVersion,
       },

@@ -134,6 +134,14 @@ describe('eds render, check, config, pipeline (real processes)', () => {
     const back = await logged(['--json', 'config', 'rollback', '--env', 'prod', '--to', '1']);
     expect(back.code).toBe(0);
     expect((JSON.parse(back.stdout) as { status: string }).status).toBe('COMPLETED');
+    // Version 3 is version 1's configuration again, recorded as a rollback of it.
+    const rolledBack = await logged(['--json', 'config', 'history', '--env', 'prod']);
+    const latest = (JSON.parse(rolledBack.stdout) as { versions: { version: number; rollbackOf?: number }[] })
+      .versions[0];
+    expect(latest).toMatchObject({ version: 3, rollbackOf: 1 });
+    const undo = await logged(['config', 'diff', '--env', 'prod', '--from', '2', '--to', '3']);
+    expect(undo.stdout).toMatch(/-\s*LOG_LEVEL: debug/);
+    expect(undo.stdout).toMatch(/\+\s*LOG_LEVEL: warn/);
 
     // The secret canary: not in any file under the state directory, not in anything printed.
     const hits: string[] = [];

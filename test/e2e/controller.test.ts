@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -147,6 +147,37 @@ describe('deployments end to end on the host agent (real eds processes, real HTT
     expect(record.reason).toMatch(/errorRate 0\.\d+ failed condition < 0\.05/);
     expect(record.components[0]?.weights).toEqual({ '1.0.0': 100 });
     expect(seen['1.3.0'] ?? 0).toBeGreaterThan(0);
+    // Within two analysis intervals (1 s) of the canary getting traffic, all traffic was back on stable:
+    // from the end of the 20% weight step to the rollback that moved the weights.
+    const file = path.join(state, 'store', 'records', 'shop', 'prod', record.id);
+    const stored = JSON.parse(
+      readFileSync(
+        path.join(
+          file,
+          readdirSync(file)
+            .filter((n) => n.endsWith('.json'))
+            .sort()
+            .pop() as string,
+        ),
+        'utf8',
+      ),
+    ) as {
+      pipeline: { stages: { steps: { id: string; completedAt: string | null }[] }[] };
+      events: { type: string; at: string }[];
+      progress: { analysis: { measurements: { phase: string; value?: number }[] }[] };
+    };
+    const weightSet = stored.pipeline.stages
+      .flatMap((st) => st.steps)
+      .find((st) => st.id === 'step1-web-weight')?.completedAt;
+    const rollingBack = stored.events.find((e) => e.type === 'RollingBack')?.at;
+    expect(weightSet).toBeTruthy();
+    expect(Date.parse(rollingBack as string) - Date.parse(weightSet as string)).toBeLessThanOrEqual(2000);
+    // The record keeps the failing measurement.
+    expect(
+      stored.progress.analysis
+        .flatMap((a) => a.measurements)
+        .some((m) => m.phase === 'Failed' && (m.value ?? 0) > 0.05),
+    ).toBe(true);
     // After the rollback, every request is answered by stable.
     const after = load(`${endpoint}/`);
     await new Promise((r) => setTimeout(r, 500));

@@ -58,6 +58,8 @@ export interface DeployRequest {
   /** Wait this long for a locked environment instead of failing with exit 4. */
   waitLockMs?: number;
   rollbackOf?: string;
+  /** Deploy a stored configuration version (config rollback) instead of rendering the sources. */
+  configVersion?: number;
 }
 
 /**
@@ -99,6 +101,7 @@ export class Controller {
       set: request.set ?? {},
       strategy: request.strategy ?? null,
       ...(request.rollbackOf ? { rollbackOf: request.rollbackOf } : {}),
+      ...(request.configVersion ? { configVersion: request.configVersion } : {}),
     };
 
     // A deployment of the same request that a killed process left unfinished is continued, not duplicated.

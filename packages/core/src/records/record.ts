@@ -111,6 +111,8 @@ export const SpecSnapshotSchema = z.strictObject({
     set: z.record(z.string(), z.string()),
     strategy: z.string().nullable(),
     rollbackOf: z.string().nullable().optional(),
+    /** `eds config rollback --to V`: render the stored Configuration version V instead of the sources. */
+    configVersion: z.number().int().positive().optional(),
   }),
 });
 export type SpecSnapshot = z.infer<typeof SpecSnapshotSchema>;

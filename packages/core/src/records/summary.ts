@@ -68,8 +68,7 @@ export function summarize(record: DeploymentRecord): DeploymentSummary {
 
 function approvalsOf(record: DeploymentRecord): DeploymentSummary['approvals'] {
   const environments = record.spec.application.environments as
-    | Record<string, { approvals?: { required: number; approvers: string[] } }>
-    | undefined;
+    Record<string, { approvals?: { required: number; approvers: string[] } }> | undefined;
   const gate = environments?.[record.deployment.environment]?.approvals;
   if (!gate) return null;
   return {

@@ -234,25 +234,17 @@ export class EdsService {
   }
 
   /**
-   * `eds config rollback --to V`: a normal deployment (with the environment's strategy) whose configuration is
-   * version V's values, passed as request values so the record shows what was rolled back to.
+   * `eds config rollback --to V`: a normal deployment (with the environment's strategy) of the current versions
+   * whose configuration is the stored version V (secrets resolved again from its references); the record's
+   * request names V, and the saved configuration says which version it rolled back to.
    */
   async configRollback(loaded: LoadedSpec, environment: string, version: number): Promise<DeploymentRecord> {
-    const old = await loadConfigVersion(
-      new ConfigStore(this.store.backend),
-      loaded.spec.name,
-      environment,
-      version,
-    );
-    const values = (old.data as { values?: Record<string, unknown> }).values ?? {};
-    const set: Record<string, string> = {};
-    for (const [key, value] of Object.entries(values)) {
-      if (value === null || typeof value !== 'object') set[key] = String(value);
-    }
+    // Fails here, before any deployment, when the version does not exist.
+    await loadConfigVersion(new ConfigStore(this.store.backend), loaded.spec.name, environment, version);
     const latest = await this.store.latest(loaded.spec.name, environment);
     const versions = Object.fromEntries(
       (latest?.deployment.components ?? []).map((c) => [c.name, c.version]),
     );
-    return this.deploy({ loaded, environment, versions, set });
+    return this.controller.deploy({ loaded, environment, versions, set: {}, configVersion: version });
   }
 }

@@ -1,4 +1,4 @@
-import { ConfigStore, renderConfig, type RenderedConfig } from '../config/index.js';
+import { ConfigStore, loadConfigVersion, renderConfig, type RenderedConfig } from '../config/index.js';
 import type { DeploymentSession, PrepareHooks } from '../controller/index.js';
 import type { AppSpec } from '../model/index.js';
 import type { DeploymentRecord, RecordStore } from '../records/index.js';
@@ -29,27 +29,39 @@ export function deploymentHooks(options: DeploymentHooksOptions): {
   const render = (record: DeploymentRecord): Promise<RenderedConfig> => {
     let pending = renders.get(record.deployment.id);
     if (!pending) {
-      pending = renderConfig({
-        spec: record.spec.application as unknown as AppSpec,
-        specFile: record.spec.file,
-        environment: record.deployment.environment,
-        request: {
-          set: setFlags(record),
-          versions: Object.fromEntries(record.deployment.components.map((c) => [c.name, c.version])),
-        },
-        deploymentId: record.deployment.id,
-        env: options.env,
-        secrets: { stateDir: options.stateDir },
-      });
+      pending = renderFor(record);
       renders.set(record.deployment.id, pending);
     }
     return pending;
   };
   const configs = new ConfigStore(options.store.backend);
+  const renderFor = async (record: DeploymentRecord): Promise<RenderedConfig> => {
+    const pin = record.spec.request.configVersion;
+    const pinned = pin
+      ? await loadConfigVersion(configs, record.application, record.deployment.environment, pin)
+      : undefined;
+    return renderConfig({
+      ...(pinned ? { pinned } : {}),
+      spec: record.spec.application as unknown as AppSpec,
+      specFile: record.spec.file,
+      environment: record.deployment.environment,
+      request: {
+        set: setFlags(record),
+        versions: Object.fromEntries(record.deployment.components.map((c) => [c.name, c.version])),
+      },
+      deploymentId: record.deployment.id,
+      env: options.env,
+      secrets: { stateDir: options.stateDir },
+    });
+  };
   const hooks: PrepareHooks = {
     render: async (session: DeploymentSession) => {
       const rendered = await render(session.record);
-      const { record, created } = await configs.save(rendered, { createdBy: session.deps.actor.user });
+      const pin = session.record.spec.request.configVersion;
+      const { record, created } = await configs.save(rendered, {
+        createdBy: session.deps.actor.user,
+        ...(pin ? { rollbackOf: pin } : {}),
+      });
       return {
         version: record.version,
         hash: rendered.hash,

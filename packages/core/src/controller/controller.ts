@@ -635,7 +635,8 @@ export class Controller {
               onMeasurement: (m) => recordMeasurement(session, stepKey, startedAt, m),
             })
               .then(async (verdict) => {
-                if (verdict.phase !== 'Successful' && !controller.signal.aborted) {
+                // Inconclusive in the background decides nothing: the steps' own analyses and pauses do.
+                if ((verdict.phase === 'Failed' || verdict.phase === 'Error') && !controller.signal.aborted) {
                   state.failure = `background analysis ${verdict.phase.toLowerCase()}: ${verdict.message}`;
                   await recordVerdict(session, stepKey, startedAt, verdict.phase, verdict.message);
                   session.abort.abort(new Error(state.failure));

@@ -140,6 +140,28 @@ describe('Controller (in-memory target)', () => {
     expect(target.versions.has('web@1.3.0')).toBe(false);
   });
 
+  it('pauses on an inconclusive analysis for a person to decide; promote continues past it', async () => {
+    const { controller, as, target } = setup();
+    const first = await controller.deploy({ loaded, environment: 'prod' });
+    await as('alice').approve(first.deployment.id, 'alice', 'approved');
+    await as('bob').approve(first.deployment.id, 'bob', 'approved');
+    target.requestCounts.set('web@1.4.0', 0);
+    const canary = await controller.deploy({ loaded, environment: 'prod', versions: { web: '1.4.0' } });
+    await as('alice').approve(canary.deployment.id, 'alice', 'approved');
+    const paused = await as('bob').approve(canary.deployment.id, 'bob', 'approved');
+    expect(paused.progress).toMatchObject({
+      phase: 'PAUSED',
+      pauseReason: 'manual',
+      currentStep: 'step2-web-analysis',
+    });
+    expect(paused.progress.analysis[0]?.phase).toBe('Inconclusive');
+    expect(target.weights.get('web')).toEqual({ '1.4.0': 20, '1.0.0': 80 });
+    const next = await as('ops').promote(canary.deployment.id);
+    expect(next.progress).toMatchObject({ phase: 'PAUSED', currentStep: 'step3-pause' });
+    const done = await as('ops').promote(canary.deployment.id);
+    expect(done.deployment.status).toBe('COMPLETED');
+  });
+
   it('aborts a paused deployment: traffic back to stable, CANCELLED, lock free', async () => {
     const { controller, store, target } = setup();
     await controller.deploy({ loaded, environment: 'staging' });

@@ -50,7 +50,10 @@ export function analysisKind(session: DeploymentSession): StepKind {
     async run(ctx) {
       const component = field(ctx.with, 'component', isString);
       const template = field(ctx.with, 'template', isObject);
-      if (session.fullPromotion) return { status: 'completed', outputs: { skipped: true } };
+      // --full, or a person who looked at an inconclusive analysis and promoted past it.
+      if (session.fullPromotion || session.hasEvent('Promoted', (d) => d.step === ctx.step.id)) {
+        return { status: 'completed', outputs: { skipped: true } };
+      }
       const stepId = ctx.step.id;
       const existing = session.record.progress.analysis.find((a) => a.step === stepId);
       const startedAt = existing?.startedAt ?? session.deps.clock().toISOString();
@@ -70,6 +73,11 @@ export function analysisKind(session: DeploymentSession): StepKind {
         },
       });
       await recordVerdict(session, stepId, startedAt, verdict.phase, verdict.message);
+      if (verdict.phase === 'Inconclusive') {
+        // Like Argo Rollouts: not enough evidence either way is a decision for a person (promote or abort).
+        ctx.log(`inconclusive: ${verdict.message}; paused for a decision`);
+        return { status: 'paused', reason: 'manual', outputs: { inconclusive: verdict.message } };
+      }
       if (verdict.phase !== 'Successful') {
         throw new DeploymentFailedError(`analysis ${verdict.phase.toLowerCase()}: ${verdict.message}`, {
           code: 'ANALYSIS_FAILED',

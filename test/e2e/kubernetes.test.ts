@@ -18,6 +18,8 @@ components:
     version: 1.0.0
     image: registry.example.com/kshop/web:1.0.0
     replicas: 2
+config:
+  secrets: { DB_PASSWORD: 'k8s:default/db#password' }
 environments:
   dev:
     tier: DEV
@@ -55,6 +57,29 @@ afterAll(async () => {
 });
 
 describe('eds on Kubernetes (the emulator, driven by real eds processes)', () => {
+  it('resolves k8s: secret references from a cluster Secret, never printing the value', async () => {
+    const value = 'k8s-secret-value-9f2c41';
+    const created = await fetch(`${cluster.url}/api/v1/namespaces/default/secrets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${cluster.token}` },
+      body: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'db' },
+        data: { password: Buffer.from(value).toString('base64') },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const rendered = await eds(['-f', spec, '--state', state, 'render', '--env', 'dev', '--config'], { env: env() });
+    expect(rendered.code).toBe(0);
+    expect(rendered.stdout).toMatch(/DB_PASSWORD/);
+    expect(`${rendered.stdout}${rendered.stderr}`).not.toContain(value);
+    const missing = await eds(['-f', spec, '--state', state, 'render', '--env', 'dev'], {
+      env: { KUBECONFIG: path.join(dir, 'nowhere') },
+    });
+    expect(missing.code).not.toBe(0);
+  }, 60_000);
+
   it('rolls a Deployment out and fails fast on an image that cannot be pulled', async () => {
     const first = await run(['deploy', '--env', 'dev']);
     expect(first.code).toBe(0);

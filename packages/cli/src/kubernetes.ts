@@ -23,7 +23,17 @@ function lazyBackend(open: () => Promise<DocumentBackend>, description: string):
 
 /** Link the KUBERNETES target into the controller (once the full core is loaded). */
 export function linkKubernetesTarget(): void {
-  core().registerTarget('KUBERNETES', async (spec, ctx) => (await load()).kubernetesTargetFactory(spec, ctx));
+  const eds = core();
+  eds.registerTarget('KUBERNETES', async (spec, ctx) => (await load()).kubernetesTargetFactory(spec, ctx));
+  // `k8s:NS/NAME#KEY` secret references: the core checks their shape; the client reads them when used.
+  const shape = eds.SECRET_RESOLVERS.k8s;
+  if (shape) {
+    eds.registerSecretResolver({
+      ...shape,
+      resolve: async (body, reference, context) =>
+        (await load()).kubernetesSecretResolver.resolve(body, reference, context),
+    });
+  }
 }
 
 /** Link the `kubernetes` record store (records are light: every command may use them). */

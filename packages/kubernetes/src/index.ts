@@ -38,3 +38,4 @@ export {
 export type { WorkloadLayout } from './target/naming.js';
 export { TRAFFIC_METHODS } from './routers/index.js';
 export { ConfigMapBackend } from './store/configmap-backend.js';
+export { kubernetesSecretResolver } from './secrets/secret-resolver.js';

@@ -1,4 +1,5 @@
 import {
+  registerSecretResolver,
   registerStoreBackend,
   registerTarget,
   ValidationError,
@@ -8,6 +9,7 @@ import {
 } from '@eds/core';
 import { connect } from './connection/cluster.js';
 import { ConfigMapBackend } from './store/configmap-backend.js';
+import { kubernetesSecretResolver } from './secrets/secret-resolver.js';
 import { KubernetesTarget } from './target/kubernetes-target.js';
 import {
   LAYOUTS,
@@ -94,4 +96,5 @@ export function kubernetesStoreBackend(options: StoreOptions): ConfigMapBackend 
 export function registerKubernetes(): void {
   registerTarget('KUBERNETES', kubernetesTargetFactory);
   registerStoreBackend('kubernetes', kubernetesStoreBackend);
+  registerSecretResolver(kubernetesSecretResolver);
 }

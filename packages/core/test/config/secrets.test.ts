@@ -106,7 +106,7 @@ describe('secret references', () => {
     expect(await resolve('file:missing', {}, dir)).toBeUndefined();
   });
 
-  it('k8s: is a clear "not available yet" error', async () => {
+  it('k8s: without the Kubernetes package linked in is a clear "not available" error', async () => {
     const error = await edsErrorOf(() => resolve('k8s:prod/shop#token'));
     expect(error.code).toBe('SECRET_BACKEND_NOT_AVAILABLE');
     expect(error.message).toContain('Kubernetes package');

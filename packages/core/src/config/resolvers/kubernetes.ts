@@ -3,7 +3,10 @@ import type { SecretResolver } from './types.js';
 
 const SHAPE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?#[-._a-zA-Z0-9]+$/;
 
-/** `k8s:NAMESPACE/NAME#KEY`: a key of a Kubernetes Secret. The Kubernetes package (E6) will register the real reader. */
+/**
+ * `k8s:NAMESPACE/NAME#KEY`: a key of a Kubernetes Secret. The core checks the shape; the reader needs a cluster
+ * client, which the Kubernetes package registers (the eds CLI links it in).
+ */
 export const kubernetesResolver: SecretResolver = {
   scheme: 'k8s',
   syntax: 'k8s:NAMESPACE/NAME#KEY',
@@ -11,8 +14,12 @@ export const kubernetesResolver: SecretResolver = {
     SHAPE.test(body) ? undefined : 'expected NAMESPACE/NAME#KEY (DNS names, a Secret data key)',
   async resolve(_body, reference) {
     throw new ValidationError(
-      `secret ${reference}: k8s: references are not available until the Kubernetes package (@eds/kubernetes) lands`,
-      { code: 'SECRET_BACKEND_NOT_AVAILABLE', path: reference, expected: 'env:, file: or vault: for now' },
+      `secret ${reference}: k8s: references need the Kubernetes package (@eds/kubernetes) linked in, as the eds CLI does`,
+      {
+        code: 'SECRET_BACKEND_NOT_AVAILABLE',
+        path: reference,
+        expected: 'registerKubernetes() from @eds/kubernetes, or env:, file:, vault:',
+      },
     );
   },
 };

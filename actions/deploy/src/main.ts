@@ -27,6 +27,7 @@ export async function run(): Promise<void> {
       strategy: readChoice(Inputs.Strategy, STRATEGIES),
       wait: readBoolean(Inputs.Wait),
       waitLockMs: readDurationMs(Inputs.WaitLock),
+      timeoutMs: readDurationMs(Inputs.Timeout),
     };
     const session = new ActionSession(workspace, { vulnReports: readList(Inputs.VulnReports) });
     const record = await session.mirrored(mirror, await session.nextDeploymentOf(environment), () =>

@@ -28,4 +28,9 @@ export {
 export * from './service/index.js';
 export * from './pipeline/index.js';
 export * as security from './security/index.js';
-export { registerSecretResolver, SECRET_RESOLVERS, type SecretResolver, type ResolveContext } from './config/index.js';
+export {
+  registerSecretResolver,
+  SECRET_RESOLVERS,
+  type SecretResolver,
+  type ResolveContext,
+} from './config/index.js';

@@ -12,6 +12,7 @@ export const Inputs = {
   Store: 'store',
   Wait: 'wait',
   WaitLock: 'wait-lock',
+  Timeout: 'timeout',
   VulnReports: 'vuln-reports',
   GithubToken: 'github-token',
   MirrorDeployments: 'mirror-deployments',

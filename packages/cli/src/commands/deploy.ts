@@ -84,6 +84,7 @@ export function registerDeploy(program: Command, wrap: Wrap): void {
     .option('--vuln-report <file>', 'vulnerability report for the check step (repeatable)', collect, [])
     .option('--wait', 'block at pauses until promoted, approved or aborted', false)
     .option('--wait-lock <duration>', 'wait this long for a locked environment (e.g. 30s, 5m)')
+    .option('--timeout <duration>', 'abort and roll back when still running or waiting after this long')
     .option(...DOTENV)
     .action(
       wrap(async (ctx, opts) => {
@@ -95,6 +96,7 @@ export function registerDeploy(program: Command, wrap: Wrap): void {
           vulnReport: string[];
           wait: boolean;
           waitLock?: string;
+          timeout?: string;
         };
         let waitLockMs: number | undefined;
         if (o.waitLock !== undefined) {
@@ -106,6 +108,13 @@ export function registerDeploy(program: Command, wrap: Wrap): void {
             });
           }
         }
+        const timeoutMs = o.timeout === undefined ? undefined : durationToMs(o.timeout);
+        if (o.timeout !== undefined && timeoutMs === undefined) {
+          throw new ValidationError(`--timeout ${o.timeout}: not a duration`, {
+            path: '--timeout',
+            expected: 'e.g. 10m, 1h',
+          });
+        }
         const record = await ctx.service(o.vulnReport).deploy({
           loaded: ctx.spec,
           environment: o.env,
@@ -114,6 +123,7 @@ export function registerDeploy(program: Command, wrap: Wrap): void {
           ...(o.strategy ? { strategy: o.strategy } : {}),
           wait: o.wait,
           ...(waitLockMs !== undefined ? { waitLockMs } : {}),
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         });
         return finish(ctx, record, opts);
       }),

@@ -58,6 +58,8 @@ export interface DeployRequest {
   /** Wait this long for a locked environment instead of failing with exit 4. */
   waitLockMs?: number;
   rollbackOf?: string;
+  /** Abort (roll back) a deployment still running or waiting after this long; recorded as the reason. */
+  timeoutMs?: number;
   /** Deploy a stored configuration version (config rollback) instead of rendering the sources. */
   configVersion?: number;
 }
@@ -108,7 +110,11 @@ export class Controller {
     const unfinished = await this.#unfinished(spec.name, request.environment);
     if (unfinished && JSON.stringify(unfinished.spec.request) === JSON.stringify(requestSnapshot)) {
       this.#log(`continuing unfinished deployment ${unfinished.deployment.id} of the same request`);
-      return this.#continue(unfinished.deployment.id, { wait: request.wait, waitLockMs: request.waitLockMs });
+      return this.#continue(unfinished.deployment.id, {
+        wait: request.wait,
+        waitLockMs: request.waitLockMs,
+        timeoutMs: request.timeoutMs,
+      });
     }
 
     const now = this.#clock();
@@ -153,7 +159,7 @@ export class Controller {
       this.#log(
         `deployment ${id} created: ${created.deployment.components.map((c) => `${c.name}@${c.version}`).join(', ')}`,
       );
-      return await this.#run(created, request.wait ?? false);
+      return await this.#run(created, request.wait ?? false, request.timeoutMs);
     } catch (error) {
       await this.#releaseIfNotPaused(spec.name, request.environment, id);
       throw error;
@@ -161,12 +167,15 @@ export class Controller {
   }
 
   /** Continue a deployment from its record (after a kill, or to re-check a pause). */
-  resume(id: string, options: { wait?: boolean } = {}): Promise<DeploymentRecord> {
+  resume(id: string, options: { wait?: boolean; timeoutMs?: number } = {}): Promise<DeploymentRecord> {
     return this.#continue(id, options);
   }
 
   /** Record a promotion and continue in this process; `full` skips remaining steps and analysis. */
-  async promote(id: string, options: { full?: boolean; wait?: boolean } = {}): Promise<DeploymentRecord> {
+  async promote(
+    id: string,
+    options: { full?: boolean; wait?: boolean; timeoutMs?: number } = {},
+  ): Promise<DeploymentRecord> {
     const record = await this.#requireActive(id, 'promote');
     const step = record.progress.currentStep;
     await this.store.update(id, (r) => {
@@ -352,7 +361,7 @@ export class Controller {
 
   // ---- the runbook of one run --------------------------------------------------------------------------
 
-  async #run(initial: DeploymentRecord, wait: boolean): Promise<DeploymentRecord> {
+  async #run(initial: DeploymentRecord, wait: boolean, timeoutMs?: number): Promise<DeploymentRecord> {
     const session = await this.#session(initial);
     const { application } = initial;
     const environment = initial.deployment.environment;
@@ -369,6 +378,19 @@ export class Controller {
       Math.max(1000, this.#ttl / 3),
     );
     heartbeat.unref();
+    // A timeout is an abort like any other: recorded first, then obeyed through the record.
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            void session
+              .event(
+                'AbortRequested',
+                `timed out after ${timeoutMs < 1000 ? `${timeoutMs}ms` : `${Math.round(timeoutMs / 1000)}s`}`,
+                { timeout: true },
+              )
+              .catch(() => undefined);
+          }, timeoutMs);
     try {
       for (;;) {
         const record = await this.#runOnce(session);
@@ -377,6 +399,7 @@ export class Controller {
       }
     } finally {
       clearInterval(heartbeat);
+      if (timer) clearTimeout(timer);
     }
   }
 
@@ -421,7 +444,11 @@ export class Controller {
     if (outcome.status === 'PAUSED')
       return this.#pause(session, outcome.paused?.stepId ?? null, outcome.paused?.reason ?? 'manual');
     const aborted = session.hasEvent('AbortRequested');
-    const reason = background.failure ?? outcome.failed?.error ?? (aborted ? 'aborted' : 'cancelled');
+    const abortRequest = [...session.record.events].reverse().find((e) => e.type === 'AbortRequested');
+    const reason =
+      background.failure ??
+      outcome.failed?.error ??
+      (aborted ? (abortRequest?.message ?? 'aborted') : 'cancelled');
     if (session.record.reports.blockedByPolicy === true) return this.#blocked(session, reason);
     return this.#rollBack(
       session,
@@ -684,12 +711,12 @@ export class Controller {
 
   async #continue(
     id: string,
-    options: { wait?: boolean | undefined; waitLockMs?: number | undefined },
+    options: { wait?: boolean | undefined; waitLockMs?: number | undefined; timeoutMs?: number | undefined },
   ): Promise<DeploymentRecord> {
     const record = await this.#requireActive(id, 'resume');
     await this.#acquire(record.application, record.deployment.environment, id, options.waitLockMs);
     try {
-      return await this.#run(record, options.wait ?? false);
+      return await this.#run(record, options.wait ?? false, options.timeoutMs);
     } catch (error) {
       await this.#releaseIfNotPaused(record.application, record.deployment.environment, id);
       throw error;
@@ -697,7 +724,10 @@ export class Controller {
   }
 
   /** Continue in this process, unless a live process is running the deployment: then the record tells it. */
-  async #continueOrSignal(id: string, options: { wait?: boolean | undefined }): Promise<DeploymentRecord> {
+  async #continueOrSignal(
+    id: string,
+    options: { wait?: boolean | undefined; timeoutMs?: number | undefined },
+  ): Promise<DeploymentRecord> {
     const record = await this.store.require(id);
     const lock = await this.store.getLock(record.application, record.deployment.environment);
     const live = lock !== undefined && this.#runningElsewhere(lock, id);

@@ -151,7 +151,9 @@ export const TargetSpecSchema = z.union([
     namespace: z.string().optional(),
     kubeconfig: z.string().optional(),
     /** Canary traffic method: `replicas` (default), `nginx`, `gateway`, or `{ method, host, … }`. */
-    traffic: z.union([z.enum(['replicas', 'nginx', 'gateway']), z.record(z.string(), z.unknown())]).optional(),
+    traffic: z
+      .union([z.enum(['replicas', 'nginx', 'gateway']), z.record(z.string(), z.unknown())])
+      .optional(),
   }),
 ]);
 export type TargetSpec = z.infer<typeof TargetSpecSchema>;

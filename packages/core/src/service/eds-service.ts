@@ -40,6 +40,8 @@ export interface DeployInput {
   strategy?: string;
   wait?: boolean;
   waitLockMs?: number;
+  /** Abort (roll back) when still running or waiting after this long. */
+  timeoutMs?: number;
 }
 
 export interface RenderInput {
@@ -135,6 +137,7 @@ export class EdsService {
       ...(input.strategy ? { strategy: input.strategy.toUpperCase() } : {}),
       wait: input.wait ?? false,
       ...(input.waitLockMs !== undefined ? { waitLockMs: input.waitLockMs } : {}),
+      ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
     });
   }
 
@@ -142,7 +145,10 @@ export class EdsService {
     return this.controller.resume(id, { wait });
   }
 
-  promote(id: string, options: { full?: boolean; wait?: boolean } = {}): Promise<DeploymentRecord> {
+  promote(
+    id: string,
+    options: { full?: boolean; wait?: boolean; timeoutMs?: number } = {},
+  ): Promise<DeploymentRecord> {
     return this.controller.promote(id, options);
   }
 

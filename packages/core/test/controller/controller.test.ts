@@ -162,6 +162,22 @@ describe('Controller (in-memory target)', () => {
     expect(done.deployment.status).toBe('COMPLETED');
   });
 
+  it('times out a deployment that waits too long: aborted, traffic back to stable, the reason recorded', async () => {
+    const { controller, target } = setup();
+    await controller.deploy({ loaded, environment: 'staging' });
+    const timedOut = await controller.deploy({
+      loaded,
+      environment: 'staging',
+      versions: { web: '2.0.0' },
+      wait: true,
+      timeoutMs: 400,
+    });
+    expect(timedOut.deployment.status).toBe('CANCELLED');
+    expect(timedOut.progress.reason).toBe('timed out after 400ms');
+    expect(target.weights.get('web')).toEqual({ '1.0.0': 100 });
+    expect(timedOut.events.find((e) => e.type === 'AbortRequested')?.data).toEqual({ timeout: true });
+  });
+
   it('aborts a paused deployment: traffic back to stable, CANCELLED, lock free', async () => {
     const { controller, store, target } = setup();
     await controller.deploy({ loaded, environment: 'staging' });

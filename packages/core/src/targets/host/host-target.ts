@@ -75,11 +75,14 @@ export class HostTarget implements Target {
 
   async deploy(request: DeployVersionRequest): Promise<VersionStatus> {
     if (!request.run) {
-      throw new ValidationError(`component ${request.component} has no \`run\` command: a host target starts processes`, {
-        code: 'RUN_REQUIRED',
-        path: `components[${request.component}].run`,
-        expected: 'run: { command: ... }',
-      });
+      throw new ValidationError(
+        `component ${request.component} has no \`run\` command: a host target starts processes`,
+        {
+          code: 'RUN_REQUIRED',
+          path: `components[${request.component}].run`,
+          expected: 'run: { command: ... }',
+        },
+      );
     }
     const run = { ...request.run };
     if (run.cwd !== undefined && this.#options.baseDir !== undefined && !isAbsolute(run.cwd)) {

@@ -45,7 +45,9 @@ describe('weighted routing, match rules and router metrics', () => {
     expect(state.weights).toEqual({ stable: 80, canary: 20 });
     expect(state.matches).toHaveLength(2);
 
-    const weighted = await runLoad({ url: endpoint, total: 5000, rate: 2500, concurrency: 32 });
+    // 1,000 req/s leaves headroom on a 2-core machine that also runs other suites; the share is what is measured.
+    const weighted = await runLoad({ url: endpoint, total: 5000, rate: 1000, concurrency: 32 });
+    expect(weighted.failures).toEqual([]);
     expect(weighted.failed).toBe(0);
     const share = (weighted.versions.canary ?? 0) / weighted.ok;
     expect(share).toBeGreaterThanOrEqual(0.17);

@@ -69,7 +69,7 @@ function outcome(output: string, job: string): StepOutcome {
     error?: { message: string };
   } = {};
   try {
-    json = jobJson(output, job) as typeof json;
+    json = jobJson(output, job);
   } catch {
     // stderr lines can land inside the printed JSON in the job log; the verdict and exit code still stand
   }

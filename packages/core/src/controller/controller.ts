@@ -121,7 +121,10 @@ export class Controller {
     const id = newDeploymentId(spec.name, request.environment, now);
     await this.#acquire(spec.name, request.environment, id, request.waitLockMs);
     try {
-      if (unfinished) await this.#supersede(unfinished, id);
+      // Read again under the lock: while this deploy waited (--wait-lock), the deployment seen before may have
+      // finished normally; only one still unfinished now is superseded.
+      const orphan = await this.#unfinished(spec.name, request.environment);
+      if (orphan) await this.#supersede(orphan, id);
       const previous = await this.#lastCompleted(spec.name, request.environment);
       const stableVersions = Object.fromEntries(
         (previous?.deployment.components ?? []).map((c) => [c.name, c.version]),

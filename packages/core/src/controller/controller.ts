@@ -125,6 +125,8 @@ export class Controller {
       // finished normally; only one still unfinished now is superseded.
       const orphan = await this.#unfinished(spec.name, request.environment);
       if (orphan) await this.#supersede(orphan, id);
+      // The record is created now, under the lock (the id was minted when the request came in).
+      const createdAt = this.#clock();
       const previous = await this.#lastCompleted(spec.name, request.environment);
       const stableVersions = Object.fromEntries(
         (previous?.deployment.components ?? []).map((c) => [c.name, c.version]),
@@ -138,7 +140,7 @@ export class Controller {
         strategy: (request.strategy ?? envSpec.strategy.type) as DeploymentRecord['deployment']['strategy'],
         components: spec.components.map((c) => ({ name: c.name, version: versions[c.name] })),
         actor: this.options.actor,
-        now,
+        now: createdAt,
         spec: {
           file,
           sha256: createHash('sha256').update(text).digest('hex'),

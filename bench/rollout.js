@@ -17,7 +17,9 @@ const server = path.join(root, 'examples/hello/server.js');
 
 function eds(file, state, args) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, '-f', file, '--state', state, '--json', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [bin, '-f', file, '--state', state, '--json', ...args], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) => resolve({ code, result: out ? JSON.parse(out) : {} }));
@@ -93,7 +95,15 @@ for (const interval of [1, 10]) {
   const file = spec(dir, interval);
   const first = await eds(file, state, ['deploy', '--env', 'canary']);
   const stop = traffic(`${first.result.endpoints.web}/`, '1.1.0');
-  const bad = await eds(file, state, ['deploy', '--env', 'canary', '--set-version', 'web=1.1.0', '--set', 'FAIL_RATE=1']);
+  const bad = await eds(file, state, [
+    'deploy',
+    '--env',
+    'canary',
+    '--set-version',
+    'web=1.1.0',
+    '--set',
+    'FAIL_RATE=1',
+  ]);
   await new Promise((r) => setTimeout(r, 500));
   const seen = await stop();
   result.timeToRollbackMs[`interval${interval}s`] = {
@@ -118,5 +128,7 @@ for (const interval of [1, 10]) {
   result.controllerOverheadMs = { runs, median: runs.map((r) => r.ms).sort((a, b) => a - b)[1] };
   await eds(file, state, ['agent', 'stop']);
 }
-result.goal = { rollbackWithinTwoIntervals: Object.values(result.timeToRollbackMs).every((r) => r.intervals <= 2) };
+result.goal = {
+  rollbackWithinTwoIntervals: Object.values(result.timeToRollbackMs).every((r) => r.intervals <= 2),
+};
 console.log(JSON.stringify(result, null, 2));

@@ -70,7 +70,9 @@ describe('eds on Kubernetes (the emulator, driven by real eds processes)', () =>
       }),
     });
     expect(created.status).toBe(201);
-    const rendered = await eds(['-f', spec, '--state', state, 'render', '--env', 'dev', '--config'], { env: env() });
+    const rendered = await eds(['-f', spec, '--state', state, 'render', '--env', 'dev', '--config'], {
+      env: env(),
+    });
     expect(rendered.code).toBe(0);
     expect(rendered.stdout).toMatch(/DB_PASSWORD/);
     expect(`${rendered.stdout}${rendered.stderr}`).not.toContain(value);

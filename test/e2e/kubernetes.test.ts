@@ -88,6 +88,16 @@ describe('eds on Kubernetes (the emulator, driven by real eds processes)', () =>
     expect(parse(first.stdout).status).toBe('COMPLETED');
     const deployments = cluster.list('apps/v1', 'Deployment', 'default');
     expect(deployments.length).toBeGreaterThan(0);
+    // The rendered supporting objects were applied once the check passed: the hash-named ConfigMap and the
+    // Secret holding the resolved k8s: reference, both labelled as EDS's.
+    const configMaps = cluster
+      .list('v1', 'ConfigMap', 'default')
+      .filter((c) => c.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'eds');
+    expect(configMaps.some((c) => /^kshop-/.test(c.metadata?.name ?? ''))).toBe(true);
+    const secrets = cluster
+      .list('v1', 'Secret', 'default')
+      .filter((c) => c.metadata?.labels?.['eds.dev/prunable'] === 'true');
+    expect(secrets.length).toBeGreaterThan(0);
     const second = await run(['deploy', '--env', 'dev', '--set-version', 'web=1.1.0']);
     expect(parse(second.stdout).status).toBe('COMPLETED');
     // The image tag follows the version: 1.2.0-pullfail cannot be pulled (the emulator's injected failure).

@@ -20,5 +20,9 @@ export function lazyTarget(open: () => Promise<Target>, description: string): Ta
     remove: async (...args) => (await target()).remove(...args),
     health: async (...args) => (await target()).health(...args),
     directUrls: async (...args) => (await target()).directUrls(...args),
+    applyManifests: async (documents) => {
+      const opened = await target();
+      return opened.applyManifests ? opened.applyManifests(documents) : [];
+    },
   };
 }

@@ -1,4 +1,10 @@
-import { ConfigStore, loadConfigVersion, renderConfig, type RenderedConfig } from '../config/index.js';
+import {
+  ConfigStore,
+  loadConfigVersion,
+  renderConfig,
+  renderManifests,
+  type RenderedConfig,
+} from '../config/index.js';
 import type { DeploymentSession, PrepareHooks } from '../controller/index.js';
 import type { AppSpec } from '../model/index.js';
 import type { DeploymentRecord, RecordStore } from '../records/index.js';
@@ -95,8 +101,38 @@ export function deploymentHooks(options: DeploymentHooksOptions): {
         });
       }
       assertNotBlocked(result);
-      return summary as unknown as Record<string, unknown>;
+      const applied = await applySupportingObjects(session, await render(record));
+      return { ...(summary as unknown as Record<string, unknown>), ...(applied.length ? { applied } : {}) };
     },
   };
   return { hooks, instanceEnv: async (record) => (await render(record)).hostEnv() };
+}
+
+/** Kinds the target itself creates and moves traffic with; everything else rendered is applied as is. */
+const TARGET_MANAGED_KINDS = new Set(['Deployment', 'Service', 'Ingress', 'HTTPRoute']);
+
+/**
+ * On a cluster target, the rendered supporting objects (ConfigMaps, Secrets, RBAC, user templates) are applied
+ * once the check has passed and before the rollout: nothing reaches the cluster from a blocked deployment.
+ */
+async function applySupportingObjects(
+  session: DeploymentSession,
+  rendered: RenderedConfig,
+): Promise<string[]> {
+  const record = session.record;
+  const app = record.spec.application as unknown as AppSpec;
+  const target = app.environments[record.deployment.environment]?.target;
+  if (typeof target === 'string' || target?.type !== 'KUBERNETES' || !session.deps.target.applyManifests)
+    return [];
+  const manifests = await renderManifests({
+    spec: app,
+    specFile: record.spec.file,
+    rendered,
+    format: 'json',
+    secretData: 'include',
+  });
+  const documents = manifests.documents
+    .filter((d) => !TARGET_MANAGED_KINDS.has(d.kind))
+    .map((d) => d.object as Record<string, unknown>);
+  return documents.length ? session.deps.target.applyManifests(documents) : [];
 }

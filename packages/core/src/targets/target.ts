@@ -129,4 +129,9 @@ export interface Target {
   health(component: string, version: string): Promise<VersionStatus | undefined>;
   /** Direct address of one version's instances, for preview checks that must bypass the router. */
   directUrls(component: string, version: string): Promise<string[]>;
+  /**
+   * Apply the environment's rendered supporting objects (ConfigMaps, Secrets, RBAC, user templates) before the
+   * rollout; cluster targets only. Returns `Kind/name` of each object applied.
+   */
+  applyManifests?(documents: Record<string, unknown>[]): Promise<string[]>;
 }

@@ -7,7 +7,8 @@ import {
   type TrafficRouter,
   type VersionStatus,
 } from '@eds/core';
-import { applyObject } from '../apply/apply.js';
+import { applyManifests, applyObject } from '../apply/apply.js';
+import { PRUNABLE_LABEL } from '../apply/prune.js';
 import type { Manifest } from '../apply/manifest.js';
 import { ANNOTATION, LABEL, labelValue, type Ownership } from '../apply/ownership.js';
 import { isApiError } from '../connection/api-errors.js';
@@ -141,6 +142,26 @@ export class KubernetesTarget implements Target, WorkloadControl {
 
   async #find(component: string, version: string) {
     return (await this.deployments(component)).find((d) => d.version === version);
+  }
+
+  /** The environment's rendered supporting objects, server-side applied in krane's order, marked prunable. */
+  async applyManifests(documents: Record<string, unknown>[]): Promise<string[]> {
+    const applied = await applyManifests(
+      this.client,
+      this.options.discovery,
+      documents as unknown as Manifest[],
+      {
+        namespace: this.namespace,
+        owner: {
+          application: this.options.application,
+          environment: this.options.environment,
+          ...(this.options.deploymentId ? { deploymentId: this.options.deploymentId } : {}),
+        },
+        labels: { [PRUNABLE_LABEL]: 'true' },
+        ...(this.options.forceConflicts ? { forceConflicts: true } : {}),
+      },
+    );
+    return applied.map(({ object }) => `${object.kind}/${object.metadata.name}`);
   }
 
   async apply(object: Manifest): Promise<Manifest> {

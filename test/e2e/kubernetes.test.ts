@@ -25,6 +25,14 @@ environments:
     tier: DEV
     target: { type: KUBERNETES, namespace: default }
     strategy: { type: ROLLING, progressDeadline: 20s }
+  bg:
+    tier: STAGING
+    target: { type: KUBERNETES, namespace: default }
+    strategy: { type: BLUE_GREEN, autoPromote: false, scaleDownDelay: 0s, progressDeadline: 20s }
+  gw:
+    tier: STAGING
+    target: { type: KUBERNETES, namespace: default, traffic: { method: gateway, gateway: { name: edge } } }
+    strategy: { type: CANARY, progressDeadline: 20s, steps: [{ setWeight: 40 }, { pause: {} }, { setWeight: 100 }] }
   stage:
     tier: STAGING
     target: { type: KUBERNETES, namespace: default, traffic: { method: nginx, host: shop.example.com } }
@@ -49,8 +57,22 @@ const run = (args: string[], store: string[] = []) =>
   eds(['-f', spec, '--state', state, ...store, '--json', ...args], { env: env(), timeoutMs: 90_000 });
 const parse = (stdout: string) => JSON.parse(stdout) as Result;
 
+const value = 'k8s-secret-value-9f2c41';
+
 beforeAll(async () => {
   cluster = await startEmulator({ readyDelayMs: 200 });
+  // The Secret the spec's `k8s:default/db#password` reference reads.
+  const created = await fetch(`${cluster.url}/api/v1/namespaces/default/secrets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${cluster.token}` },
+    body: JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db' },
+      data: { password: Buffer.from(value).toString('base64') },
+    }),
+  });
+  expect(created.status).toBe(201);
 });
 afterAll(async () => {
   await cluster.close();
@@ -58,18 +80,6 @@ afterAll(async () => {
 
 describe('eds on Kubernetes (the emulator, driven by real eds processes)', () => {
   it('resolves k8s: secret references from a cluster Secret, never printing the value', async () => {
-    const value = 'k8s-secret-value-9f2c41';
-    const created = await fetch(`${cluster.url}/api/v1/namespaces/default/secrets`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${cluster.token}` },
-      body: JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: 'db' },
-        data: { password: Buffer.from(value).toString('base64') },
-      }),
-    });
-    expect(created.status).toBe(201);
     const rendered = await eds(['-f', spec, '--state', state, 'render', '--env', 'dev', '--config'], {
       env: env(),
     });
@@ -155,4 +165,43 @@ describe('eds on Kubernetes (the emulator, driven by real eds processes)', () =>
       after.some((i) => i.metadata?.annotations?.['nginx.ingress.kubernetes.io/canary'] === 'true'),
     ).toBe(false);
   }, 180_000);
+
+  it('blue-green: preview beside active, the active Service switched on promotion', async () => {
+    expect((await run(['deploy', '--env', 'bg'])).code).toBe(0);
+    const paused = parse((await run(['deploy', '--env', 'bg', '--set-version', 'web=2.0.0'])).stdout);
+    expect(paused.phase).toBe('PAUSED');
+    const services = () =>
+      cluster.list('v1', 'Service', 'default').filter((svc) => (svc.metadata?.name ?? '').includes('web'));
+    const selectorOf = (name: string) =>
+      (
+        services().find((svc) => svc.metadata?.name === name) as
+          { spec?: { selector?: Record<string, string> } } | undefined
+      )?.spec?.selector;
+    const activeName = services().find((svc) => !(svc.metadata?.name ?? '').endsWith('-preview'))?.metadata
+      ?.name as string;
+    const before = JSON.stringify(selectorOf(activeName));
+    expect(services().some((svc) => (svc.metadata?.name ?? '').endsWith('-preview'))).toBe(true);
+    const done = await run(['promote', paused.id]);
+    expect(parse(done.stdout)).toMatchObject({ status: 'COMPLETED' });
+    expect(JSON.stringify(selectorOf(activeName))).not.toBe(before);
+  }, 120_000);
+
+  it('gateway canary: HTTPRoute backend weights follow the steps', async () => {
+    expect((await run(['deploy', '--env', 'gw'])).code).toBe(0);
+    const paused = parse((await run(['deploy', '--env', 'gw', '--set-version', 'web=3.0.0'])).stdout);
+    expect(paused.phase).toBe('PAUSED');
+    const weights = () =>
+      cluster
+        .list('gateway.networking.k8s.io/v1', 'HTTPRoute', 'default')
+        .flatMap(
+          (r) => (r as { spec?: { rules?: { backendRefs?: { weight?: number }[] }[] } }).spec?.rules ?? [],
+        )
+        .flatMap((rule) => rule.backendRefs ?? [])
+        .map((b) => b.weight ?? 0)
+        .sort((a, b) => a - b);
+    expect(weights()).toEqual([40, 60]);
+    const done = await run(['promote', paused.id]);
+    expect(parse(done.stdout)).toMatchObject({ status: 'COMPLETED' });
+    expect(weights().filter((w) => w > 0)).toEqual([100]);
+  }, 120_000);
 });

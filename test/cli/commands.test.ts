@@ -177,6 +177,27 @@ describe('eds render, check, config, pipeline (real processes)', () => {
     ).toBeGreaterThanOrEqual(3);
   }, 60_000);
 
+  it('keeps the history bounded with --history-max', async () => {
+    for (const version of ['1.0.1', '1.0.2', '1.0.3']) {
+      const result = await run([
+        '--history-max',
+        '2',
+        'deploy',
+        '--env',
+        'dev',
+        '--set-version',
+        `web=${version}`,
+      ]);
+      expect(result.code).toBe(0);
+    }
+    const history = await run(['--json', 'history', '--env', 'dev']);
+    const versions = (
+      JSON.parse(history.stdout) as { deployments: { components: { version: string }[] }[] }
+    ).deployments.map((d) => d.components[0]?.version);
+    expect(versions).toEqual(['1.0.3', '1.0.2']);
+    expect((await run(['--history-max', 'lots', 'deploy', '--env', 'dev'])).code).toBe(2);
+  }, 90_000);
+
   it('runs a standalone pipeline, and rejects a cyclic one naming the cycle', async () => {
     const good = write(
       'pipeline.yaml',

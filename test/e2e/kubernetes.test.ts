@@ -25,6 +25,10 @@ environments:
     tier: DEV
     target: { type: KUBERNETES, namespace: default }
     strategy: { type: ROLLING, progressDeadline: 20s }
+  pr:
+    tier: DEV
+    target: { type: KUBERNETES, namespace: shop, prune: true }
+    strategy: { type: ROLLING, progressDeadline: 20s }
   bg:
     tier: STAGING
     target: { type: KUBERNETES, namespace: default }
@@ -60,7 +64,7 @@ const parse = (stdout: string) => JSON.parse(stdout) as Result;
 const value = 'k8s-secret-value-9f2c41';
 
 beforeAll(async () => {
-  cluster = await startEmulator({ readyDelayMs: 200 });
+  cluster = await startEmulator({ readyDelayMs: 200, namespaces: ['shop'] });
   // The Secret the spec's `k8s:default/db#password` reference reads.
   const created = await fetch(`${cluster.url}/api/v1/namespaces/default/secrets`, {
     method: 'POST',
@@ -203,5 +207,27 @@ describe('eds on Kubernetes (the emulator, driven by real eds processes)', () =>
     const done = await run(['promote', paused.id]);
     expect(parse(done.stdout)).toMatchObject({ status: 'COMPLETED' });
     expect(weights().filter((w) => w > 0)).toEqual([100]);
+  }, 120_000);
+
+  it('prunes supporting objects a later deployment no longer renders (prune: true), only in its namespace', async () => {
+    const configMaps = () =>
+      cluster
+        .list('v1', 'ConfigMap', 'shop')
+        .filter((c) => c.metadata?.labels?.['eds.dev/prunable'] === 'true')
+        .map((c) => c.metadata?.name);
+    expect((await run(['deploy', '--env', 'pr', '--set', 'GREETING=hi'])).code).toBe(0);
+    const first = configMaps();
+    expect(first).toHaveLength(1);
+    const second = await run(['deploy', '--env', 'pr', '--set', 'GREETING=hello']);
+    expect(second.code).toBe(0);
+    const after = configMaps();
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(first[0]);
+    // Other namespaces are untouched.
+    expect(
+      cluster
+        .list('v1', 'ConfigMap', 'default')
+        .some((c) => c.metadata?.labels?.['eds.dev/prunable'] === 'true'),
+    ).toBe(true);
   }, 120_000);
 });

@@ -12,6 +12,7 @@ export interface GlobalOptions {
   state?: string;
   store?: string;
   storeNamespace?: string;
+  historyMax?: string;
   mirror?: string;
   storeContext?: string;
   json: boolean;
@@ -49,6 +50,19 @@ export class CommandContext {
     return { ...(namespace ? { namespace } : {}), ...(context ? { context } : {}) };
   }
 
+  /** `--history-max N` or EDS_HISTORY_MAX; a value that is not a whole number ≥ 0 is a usage error. */
+  get historyMax(): number | undefined {
+    const raw = this.options.historyMax ?? this.env.EDS_HISTORY_MAX;
+    if (raw === undefined || raw === '') return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) {
+      throw new ValidationError(`--history-max ${raw}: expected a whole number ≥ 0 (0 keeps everything)`, {
+        path: '--history-max',
+      });
+    }
+    return n;
+  }
+
   get storeName(): string {
     return this.options.store ?? this.env.EDS_STORE ?? 'file';
   }
@@ -59,6 +73,7 @@ export class CommandContext {
       stateDir: this.stateDir,
       store: this.storeName,
       storeSettings: this.storeSettings,
+      ...(this.historyMax !== undefined ? { historyMax: this.historyMax } : {}),
       actor: this.actor(),
       env: this.env,
       log: (line) => this.output.log(line),

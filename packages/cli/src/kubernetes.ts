@@ -17,6 +17,9 @@ function lazyBackend(open: () => Promise<DocumentBackend>, description: string):
     create: async (key, revision, text) => (await backend()).create(key, revision, text),
     children: async (prefix) => (await backend()).children(prefix),
     prune: async (key, keep) => (await backend()).prune(key, keep),
+    remove: async (key) => (await backend()).remove(key),
+    // The ConfigMap store's own default (Helm-like); known without loading the client.
+    defaultHistoryMax: 10,
     locate: (key) => `kubernetes ConfigMap for ${key}`,
   };
 }

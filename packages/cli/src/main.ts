@@ -34,6 +34,10 @@ function buildProgram(setExit: (code: ExitCodeValue) => void): Command {
       "namespace of the kubernetes store (default: $EDS_STORE_NAMESPACE or the context's)",
     )
     .option('--store-context <name>', 'kubeconfig context of the kubernetes store')
+    .option(
+      '--history-max <n>',
+      'deployments kept per environment (default: $EDS_HISTORY_MAX, else file: all, kubernetes: 10)',
+    )
     .addOption(
       new Option(
         '--mirror <system>',

@@ -45,6 +45,8 @@ export interface ControllerOptions {
   clock?: () => Date;
   /** How long a running process's lock lives without renewal. */
   lockTtlMs?: number;
+  /** Deployments kept per environment (Helm's `--history-max`); default: the record store's own. */
+  historyMax?: number;
 }
 
 export interface DeployRequest {
@@ -478,6 +480,10 @@ export class Controller {
   }
 
   async #complete(session: DeploymentSession): Promise<DeploymentRecord> {
+    // Clean-up after success is best effort: the rollout itself already succeeded.
+    await this.options.hooks?.completed?.(session).catch((error: unknown) => {
+      this.#log(`warning: after-completion clean-up failed: ${(error as Error).message}`);
+    });
     await session.event(
       'Completed',
       `${session.id} completed: ${session.record.deployment.components.map((c) => `${c.name}@${c.version}`).join(', ')} serving all traffic`,
@@ -490,6 +496,7 @@ export class Controller {
       r.progress.currentStep = null;
     });
     await this.store.releaseLock(done.application, done.deployment.environment, session.id, 'completed');
+    await this.#trimHistory(done);
     return done;
   }
 
@@ -529,6 +536,7 @@ export class Controller {
       session.id,
       'blocked by policy',
     );
+    await this.#trimHistory(done);
     return done;
   }
 
@@ -597,6 +605,7 @@ export class Controller {
       session.id,
       status === 'CANCELLED' ? 'aborted' : 'rolled back',
     );
+    await this.#trimHistory(done);
     return done;
   }
 
@@ -759,6 +768,20 @@ export class Controller {
           .some((e) => ['Promoted', 'Approved', 'Rejected', 'AbortRequested'].includes(e.type))
       )
         return;
+    }
+  }
+
+  /** Keep the environment's history bounded; a failure to trim never fails the deployment. */
+  async #trimHistory(record: DeploymentRecord): Promise<void> {
+    try {
+      const removed = await this.store.trimHistory(
+        record.application,
+        record.deployment.environment,
+        this.options.historyMax,
+      );
+      if (removed.length) this.#log(`history: removed ${removed.length} old deployment record(s)`);
+    } catch (error) {
+      this.#log(`warning: could not trim the history: ${(error as Error).message}`);
     }
   }
 

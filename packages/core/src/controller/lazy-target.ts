@@ -20,6 +20,10 @@ export function lazyTarget(open: () => Promise<Target>, description: string): Ta
     remove: async (...args) => (await target()).remove(...args),
     health: async (...args) => (await target()).health(...args),
     directUrls: async (...args) => (await target()).directUrls(...args),
+    pruneManifests: async (kept) => {
+      const opened = await target();
+      return opened.pruneManifests ? opened.pruneManifests(kept) : [];
+    },
     applyManifests: async (documents) => {
       const opened = await target();
       return opened.applyManifests ? opened.applyManifests(documents) : [];

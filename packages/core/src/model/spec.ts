@@ -150,6 +150,8 @@ export const TargetSpecSchema = z.union([
     context: z.string().optional(),
     namespace: z.string().optional(),
     kubeconfig: z.string().optional(),
+    /** After a completed rollout, delete supporting objects this environment applied before and no longer renders. */
+    prune: z.boolean().optional(),
     /** Canary traffic method: `replicas` (default), `nginx`, `gateway`, or `{ method, host, … }`. */
     traffic: z
       .union([z.enum(['replicas', 'nginx', 'gateway']), z.record(z.string(), z.unknown())])

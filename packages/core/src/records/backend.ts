@@ -22,4 +22,8 @@ export interface DocumentBackend {
   prune(key: string, keep: number): Promise<void>;
   /** Where a key is stored, for messages. */
   locate(key: string): string;
+  /** Delete a document and all its revisions (history trimming). No error if it does not exist. */
+  remove(key: string): Promise<void>;
+  /** History kept per environment when the user sets none (Kubernetes: objects are precious, like Helm's 10). */
+  readonly defaultHistoryMax?: number;
 }

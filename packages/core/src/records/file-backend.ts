@@ -121,6 +121,10 @@ export class FileBackend implements DocumentBackend {
     return floor;
   }
 
+  async remove(key: string): Promise<void> {
+    await fs.rm(this.locate(key), { recursive: true, force: true });
+  }
+
   async prune(key: string, keep: number): Promise<void> {
     const dir = this.locate(key);
     const revisions = (await this.#revisions(dir)).sort((a, b) => b - a);

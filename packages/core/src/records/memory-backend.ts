@@ -40,6 +40,10 @@ export class MemoryBackend implements DocumentBackend {
     for (const revision of sorted.slice(keep)) revisions.delete(revision);
   }
 
+  async remove(key: string): Promise<void> {
+    this.#documents.delete(key);
+  }
+
   locate(key: string): string {
     return `memory:${key}`;
   }

@@ -1,5 +1,5 @@
 import { ConflictError, LockedError, NotFoundError, ValidationError, EdsError } from '../errors/index.js';
-import { assertTransition, DEPLOYMENT_TRANSITIONS, STEP_TRANSITIONS } from '../model/index.js';
+import { assertTransition, DEPLOYMENT_TRANSITIONS, isTerminal, STEP_TRANSITIONS } from '../model/index.js';
 import type { DocumentBackend, StoredDocument } from './backend.js';
 import { parseDeploymentId } from './ids.js';
 import { describeLock, isLockActive, LockSchema, type EnvironmentLock } from './lock.js';
@@ -222,6 +222,37 @@ export class RecordStore {
       }
     }
     return { records, problems };
+  }
+
+  /**
+   * Keep at most `keep` deployments of an environment (default: the backend's, else all): the oldest finished
+   * ones beyond that are deleted. Unfinished deployments, and the newest COMPLETED one (what a rollback goes
+   * back to), are never deleted. Returns the ids removed.
+   */
+  async trimHistory(
+    application: string,
+    environment: string,
+    keep = this.backend.defaultHistoryMax,
+  ): Promise<string[]> {
+    if (keep === undefined || keep < 1) return [];
+    const ids = (await this.backend.children(`records/${application}/${environment}`)).sort().reverse();
+    if (ids.length <= keep) return [];
+    const newestCompleted = (await this.list({ application, environment, limit: keep })).records.some(
+      (r) => r.deployment.status === 'COMPLETED',
+    );
+    const removed: string[] = [];
+    let keptCompleted = newestCompleted;
+    for (const id of ids.slice(keep)) {
+      const record = await this.get(id).catch(() => undefined);
+      if (!record || !isTerminal(record.deployment.status)) continue;
+      if (!keptCompleted && record.deployment.status === 'COMPLETED') {
+        keptCompleted = true;
+        continue;
+      }
+      await this.backend.remove(recordKey(id));
+      removed.push(id);
+    }
+    return removed;
   }
 
   async latest(application: string, environment: string): Promise<DeploymentRecord | undefined> {

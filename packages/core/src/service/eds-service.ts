@@ -30,6 +30,8 @@ export interface EdsServiceOptions {
   log?: (line: string) => void;
   /** `--vuln-report` files for the deploy pipeline's check step. */
   vulnReports?: string[];
+  /** Deployments kept per environment; default: the record store's (file: all, kubernetes: 10). */
+  historyMax?: number;
 }
 
 export interface DeployInput {
@@ -85,6 +87,7 @@ export class EdsService {
         actor: this.options.actor,
         hooks,
         instanceEnv,
+        ...(this.options.historyMax !== undefined ? { historyMax: this.options.historyMax } : {}),
         ...(this.options.log ? { log: this.options.log } : {}),
         openTarget: (app: AppSpec, environment: string) => {
           const env = app.environments[environment];

@@ -104,6 +104,10 @@ export function deploymentHooks(options: DeploymentHooksOptions): {
       const applied = await applySupportingObjects(session, await render(record));
       return { ...(summary as unknown as Record<string, unknown>), ...(applied.length ? { applied } : {}) };
     },
+    completed: async (session: DeploymentSession) => {
+      const pruned = await pruneSupportingObjects(session, await render(session.record));
+      if (pruned.length) await session.event('Pruned', `pruned ${pruned.join(', ')}`, { pruned });
+    },
   };
   return { hooks, instanceEnv: async (record) => (await render(record)).hostEnv() };
 }
@@ -119,20 +123,42 @@ async function applySupportingObjects(
   session: DeploymentSession,
   rendered: RenderedConfig,
 ): Promise<string[]> {
+  const documents = await supportingObjects(session, rendered, 'include');
+  if (documents === undefined || !session.deps.target.applyManifests) return [];
+  return documents.length ? session.deps.target.applyManifests(documents) : [];
+}
+
+/** With `prune: true` on a cluster target: what an earlier deployment applied and this one no longer renders. */
+async function pruneSupportingObjects(
+  session: DeploymentSession,
+  rendered: RenderedConfig,
+): Promise<string[]> {
+  const app = session.record.spec.application as unknown as AppSpec;
+  const target = app.environments[session.record.deployment.environment]?.target;
+  if (typeof target === 'string' || target?.type !== 'KUBERNETES' || target.prune !== true) return [];
+  const kept = await supportingObjects(session, rendered, 'omit');
+  if (kept === undefined || !session.deps.target.pruneManifests) return [];
+  return session.deps.target.pruneManifests(kept);
+}
+
+/** The rendered objects besides the workloads the target manages; undefined when the target is not a cluster. */
+async function supportingObjects(
+  session: DeploymentSession,
+  rendered: RenderedConfig,
+  secretData: 'include' | 'omit',
+): Promise<Record<string, unknown>[] | undefined> {
   const record = session.record;
   const app = record.spec.application as unknown as AppSpec;
   const target = app.environments[record.deployment.environment]?.target;
-  if (typeof target === 'string' || target?.type !== 'KUBERNETES' || !session.deps.target.applyManifests)
-    return [];
+  if (typeof target === 'string' || target?.type !== 'KUBERNETES') return undefined;
   const manifests = await renderManifests({
     spec: app,
     specFile: record.spec.file,
     rendered,
     format: 'json',
-    secretData: 'include',
+    secretData,
   });
-  const documents = manifests.documents
+  return manifests.documents
     .filter((d) => !TARGET_MANAGED_KINDS.has(d.kind))
     .map((d) => d.object as Record<string, unknown>);
-  return documents.length ? session.deps.target.applyManifests(documents) : [];
 }

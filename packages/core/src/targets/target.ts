@@ -134,4 +134,6 @@ export interface Target {
    * rollout; cluster targets only. Returns `Kind/name` of each object applied.
    */
   applyManifests?(documents: Record<string, unknown>[]): Promise<string[]>;
+  /** Delete supporting objects applied earlier that are not in `kept`; returns `Kind/name` of each deleted. */
+  pruneManifests?(kept: Record<string, unknown>[]): Promise<string[]>;
 }

@@ -76,6 +76,37 @@ describe.each(backends)('RecordStore on %s', (_name, makeBackend) => {
     expect(await store.environments('hello')).toEqual(['dev', 'prod']);
   });
 
+  it('trims the history to the newest deployments, never an unfinished one or the last COMPLETED', async () => {
+    const store = new RecordStore(makeBackend());
+    const base = Date.parse('2026-02-01T00:00:00Z');
+    const statuses = ['COMPLETED', 'FAILED', 'IN_PROGRESS', 'FAILED', 'FAILED', 'FAILED', 'FAILED'] as const;
+    const ids: string[] = [];
+    for (const [i, status] of statuses.entries()) {
+      const record = await store.put(sampleRecord('hello', 'prod', new Date(base + i * 1000)), 0);
+      ids.push(record.deployment.id);
+      if (status === 'IN_PROGRESS' || status === 'FAILED' || status === 'COMPLETED') {
+        await store.update(record.deployment.id, (r) => {
+          r.deployment.status = 'IN_PROGRESS';
+          return r;
+        });
+      }
+      if (status !== 'IN_PROGRESS') {
+        await store.update(record.deployment.id, (r) => {
+          r.deployment.status = status;
+          return r;
+        });
+      }
+    }
+    // Newest 3 are FAILED; beyond them: FAILED (3), IN_PROGRESS (2), FAILED (1), COMPLETED (0).
+    const removed = await store.trimHistory('hello', 'prod', 3);
+    expect(removed.sort()).toEqual([ids[1], ids[3]].sort());
+    const left = (await store.list({ application: 'hello', environment: 'prod', limit: 100 })).records.map(
+      (r) => r.deployment.id,
+    );
+    expect(left).toEqual([ids[6], ids[5], ids[4], ids[2], ids[0]]);
+    expect(await store.trimHistory('hello', 'prod', 0)).toEqual([]);
+  });
+
   it('takes, refuses, takes over and breaks environment locks', async () => {
     let now = new Date('2026-01-01T00:00:00Z');
     const store = new RecordStore(makeBackend(), () => now);

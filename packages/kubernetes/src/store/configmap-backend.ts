@@ -171,6 +171,17 @@ export class ConfigMapBackend implements DocumentBackend {
     return childNames(keys, prefix);
   }
 
+  /** Like Helm's `--history-max 10`: each record is an object in the cluster, not a file on a disk. */
+  readonly defaultHistoryMax = 10;
+
+  async remove(key: string): Promise<void> {
+    try {
+      await this.client.request('DELETE', `${kindOf(key, this.namespace).collection}/${documentName(key)}`);
+    } catch (error) {
+      if (!isApiError(error, 404)) throw error;
+    }
+  }
+
   /** One object per document holds only the newest revision: nothing older to drop. */
   async prune(_key: string, _keep: number): Promise<void> {}
 }

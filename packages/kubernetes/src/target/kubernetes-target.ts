@@ -8,7 +8,7 @@ import {
   type VersionStatus,
 } from '@eds/core';
 import { applyManifests, applyObject } from '../apply/apply.js';
-import { PRUNABLE_LABEL } from '../apply/prune.js';
+import { prune, PRUNABLE_LABEL } from '../apply/prune.js';
 import type { Manifest } from '../apply/manifest.js';
 import { ANNOTATION, LABEL, labelValue, type Ownership } from '../apply/ownership.js';
 import { isApiError } from '../connection/api-errors.js';
@@ -162,6 +162,16 @@ export class KubernetesTarget implements Target, WorkloadControl {
       },
     );
     return applied.map(({ object }) => `${object.kind}/${object.metadata.name}`);
+  }
+
+  /** Objects this environment applied before (marked prunable) and no longer renders; never outside the namespace. */
+  async pruneManifests(kept: Record<string, unknown>[]): Promise<string[]> {
+    const deleted = await prune(this.client, this.options.discovery, kept as unknown as Manifest[], {
+      namespace: this.namespace,
+      application: this.options.application,
+      environment: this.options.environment,
+    });
+    return deleted.map((object) => `${object.kind}/${object.metadata.name}`);
   }
 
   async apply(object: Manifest): Promise<Manifest> {

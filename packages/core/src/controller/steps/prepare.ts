@@ -8,6 +8,8 @@ import type { DeploymentSession } from '../session.js';
 export interface PrepareHooks {
   render?: (session: DeploymentSession) => Promise<Record<string, unknown>>;
   check?: (session: DeploymentSession) => Promise<Record<string, unknown>>;
+  /** After the rollout completed (e.g. prune what the environment no longer renders). */
+  completed?: (session: DeploymentSession) => Promise<void>;
 }
 
 export function renderKind(session: DeploymentSession, hooks: PrepareHooks): StepKind {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmulator, type KubernetesEmulator } from '../emulators/kubernetes/server.js';
@@ -229,5 +229,64 @@ describe('eds on Kubernetes (the emulator, driven by real eds processes)', () =>
         .list('v1', 'ConfigMap', 'default')
         .some((c) => c.metadata?.labels?.['eds.dev/prunable'] === 'true'),
     ).toBe(true);
+  }, 120_000);
+
+  it('waits for Jobs in the rendered templates before the rollout, and fails fast on a failed one', async () => {
+    const jobsDir = path.join(dir, 'jobs');
+    mkdirSync(path.join(jobsDir, 'k8s'), { recursive: true });
+    writeFileSync(
+      path.join(jobsDir, 'k8s', 'migrate.yaml'),
+      `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate-\${{ config.MIGRATION }}
+spec:
+  backoffLimit: 1
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: \${{ config.MIGRATION_IMAGE }}
+`,
+    );
+    const jobsSpec = path.join(jobsDir, 'eds.yaml');
+    writeFileSync(
+      jobsSpec,
+      `apiVersion: eds/v1
+name: kjobs
+components:
+  - { name: web, version: 1.0.0, image: registry.example.com/kjobs/web:1.0.0 }
+config:
+  values: { MIGRATION: v1, MIGRATION_IMAGE: registry.example.com/migrate:1.0 }
+  templates: k8s/
+environments:
+  dev:
+    tier: DEV
+    target: { type: KUBERNETES, namespace: shop }
+    strategy: { type: ROLLING, progressDeadline: 20s }
+`,
+    );
+    const runJobs = (args: string[]) =>
+      eds(['-f', jobsSpec, '--state', path.join(jobsDir, 'state'), '--json', ...args], {
+        env: env(),
+        timeoutMs: 90_000,
+      });
+    const good = await runJobs(['deploy', '--env', 'dev']);
+    expect(good.code).toBe(0);
+    expect(cluster.get('batch/v1', 'Job', 'shop', 'migrate-v1')).toBeDefined();
+    const bad = await runJobs([
+      'deploy',
+      '--env',
+      'dev',
+      '--set',
+      'MIGRATION=v2',
+      '--set',
+      'MIGRATION_IMAGE=registry.example.com/migrate:fail',
+    ]);
+    expect(bad.code).toBe(1);
+    expect(parse(bad.stdout).reason).toMatch(/Job\/migrate-v2 failed/);
+    // Nothing of the new release was rolled out: the Job runs before the workloads change.
+    expect(parse(bad.stdout).components[0]?.weights).toEqual({});
   }, 120_000);
 });

@@ -10,7 +10,8 @@ import {
 import { applyManifests, applyObject } from '../apply/apply.js';
 import { prune, PRUNABLE_LABEL } from '../apply/prune.js';
 import type { Manifest } from '../apply/manifest.js';
-import { ANNOTATION, LABEL, labelValue, type Ownership } from '../apply/ownership.js';
+import { ANNOTATION, LABEL, labelValue, ownershipSelector, type Ownership } from '../apply/ownership.js';
+import { waitForJobs } from '../rollout/job-waiter.js';
 import { isApiError } from '../connection/api-errors.js';
 import { resourcePath, type Discovery } from '../connection/discovery.js';
 import type { KubeClient } from '../connection/kube-client.js';
@@ -160,6 +161,17 @@ export class KubernetesTarget implements Target, WorkloadControl {
         labels: { [PRUNABLE_LABEL]: 'true' },
         ...(this.options.forceConflicts ? { forceConflicts: true } : {}),
       },
+    );
+    // Jobs in the rendered objects (migrations, seeds) must finish before the rollout starts.
+    const jobs = applied
+      .filter(({ object }) => object.kind === 'Job')
+      .map(({ object }) => object.metadata.name);
+    await waitForJobs(
+      this.client,
+      this.namespace,
+      ownershipSelector(this.options.application, this.options.environment),
+      jobs,
+      120_000,
     );
     return applied.map(({ object }) => `${object.kind}/${object.metadata.name}`);
   }

@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  DeploymentFailedError,
-  EdsError,
-  LockedError,
-  PolicyError,
-  ValidationError,
-} from '../errors/index.js';
+import { DeploymentFailedError, LockedError, PolicyError, ValidationError } from '../errors/index.js';
 import { environmentOf, isTerminal, type AppSpec, type LoadedSpec } from '../model/index.js';
 import { runAnalysis } from '../analysis/index.js';
 import { createPipelineState, definePipeline, runPipeline } from '../pipeline/index.js';
@@ -26,9 +20,11 @@ import { lazyTarget } from './lazy-target.js';
 import { deploymentPipeline } from './plan.js';
 import {
   deploymentStepKinds,
+  ensureVersion,
   recordMeasurement,
   recordVerdict,
   sleep,
+  waitUntilHealthy,
   type PrepareHooks,
 } from './steps/index.js';
 
@@ -616,27 +612,16 @@ export class Controller {
     replicas: number,
   ): Promise<void> {
     const { target } = session.deps;
+    const log = (line: string) => this.#log(line);
+    const request = { component, version, instances: replicas, deadlineMs: 60_000 };
     const current = await target.health(component, version);
     if (!current || current.desired === 0) {
       // Nothing of stable left (e.g. removed by hand): start it again from this deployment's spec.
-      const { ensureVersion } = await import('./steps/index.js');
-      await ensureVersion(
-        session,
-        { component, version, instances: replicas, deadlineMs: 60_000 },
-        new AbortController().signal,
-        (l) => this.#log(l),
-      );
+      await ensureVersion(session, request, new AbortController().signal, log);
       return;
     }
     if (current.desired < replicas) await target.scale(component, version, replicas);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const status = await target.health(component, version);
-      if ((status?.healthy ?? 0) >= replicas) return;
-      if (Date.now() > deadline)
-        throw new Error(`${component}@${version}: ${status?.healthy ?? 0}/${replicas} healthy after 60s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitUntilHealthy(target, request, new AbortController().signal, log);
   }
 
   /** Canary background analysis: from the first weight step until the final promotion, failing the rollout at once. */
@@ -884,8 +869,4 @@ export class Controller {
     const placeholder = { record: undefined } as unknown as DeploymentSession;
     return deploymentStepKinds(placeholder, {});
   }
-}
-
-export function isPolicyBlock(error: unknown): boolean {
-  return error instanceof EdsError && error.exitCode === 3;
 }

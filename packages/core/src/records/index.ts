@@ -15,7 +15,6 @@ export {
   openStore,
   defaultStateDir,
   registerStoreBackend,
-  storeBackendNames,
   type StoreOptions,
   type BackendFactory,
 } from './open-store.js';

@@ -39,10 +39,6 @@ export function registerStoreBackend(name: string, factory: BackendFactory): voi
   BACKENDS[name] = factory;
 }
 
-export function storeBackendNames(): string[] {
-  return Object.keys(BACKENDS);
-}
-
 export function openStore(options: StoreOptions): RecordStore {
   const name = options.store ?? 'file';
   const factory = BACKENDS[name];

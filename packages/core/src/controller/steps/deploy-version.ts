@@ -2,7 +2,7 @@ import path from 'node:path';
 import { componentImage } from '../../config/index.js';
 import { DeploymentFailedError } from '../../errors/index.js';
 import type { StepKind } from '../../pipeline/index.js';
-import type { HealthCheckSpec } from '../../targets/index.js';
+import type { HealthCheckSpec, Target } from '../../targets/index.js';
 import type { DeploymentSession } from '../session.js';
 import { field, isNumber, isString, optional, sleep } from './with.js';
 
@@ -13,7 +13,7 @@ export async function ensureVersion(
   signal: AbortSignal,
   log: (line: string) => void,
 ): Promise<number> {
-  const { component, version, instances, deadlineMs } = request;
+  const { component, version, instances } = request;
   const spec = session.component(component);
   if (!spec.run && !spec.image) {
     throw new DeploymentFailedError(
@@ -55,6 +55,17 @@ export async function ensureVersion(
       record.progress.endpoints[component] = traffic.endpoint;
     });
   }
+  return waitUntilHealthy(target, request, signal, log);
+}
+
+/** Poll the target until `instances` of the version are healthy, or fail with the instances' reasons. */
+export async function waitUntilHealthy(
+  target: Target,
+  request: { component: string; version: string; instances: number; deadlineMs: number },
+  signal: AbortSignal,
+  log: (line: string) => void,
+): Promise<number> {
+  const { component, version, instances, deadlineMs } = request;
   const started = Date.now();
   for (;;) {
     const status = await target.health(component, version);

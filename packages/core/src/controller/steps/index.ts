@@ -10,7 +10,7 @@ import { setTrafficKind } from './set-traffic.js';
 export type { PrepareHooks } from './prepare.js';
 export { recordMeasurement, recordVerdict } from './analysis.js';
 export { sleep } from './with.js';
-export { ensureVersion } from './deploy-version.js';
+export { ensureVersion, waitUntilHealthy } from './deploy-version.js';
 
 /** The one table of step kinds a deployment pipeline runs: the generic ones plus the controller's own. */
 export function deploymentStepKinds(session: DeploymentSession, hooks: PrepareHooks): StepKindTable {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { eds, EDS_BIN } from '../helpers/eds.js';
+import { startLoad } from '../helpers/load.js';
 
 const server = path.resolve('examples/hello/server.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'eds-e2e-'));
@@ -65,35 +65,6 @@ interface Result {
 }
 const json = (stdout: string) => JSON.parse(stdout) as Result;
 
-/** Keep-alive traffic to a URL until stopped; counts answers by x-version. */
-function load(url: string) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
-  const seen: Record<string, number> = {};
-  let stop = false;
-  const until = Date.now() + 60_000;
-  const worker = async () => {
-    while (!stop && Date.now() < until) {
-      await new Promise<void>((resolve) => {
-        http
-          .get(url, { agent }, (res) => {
-            const v = String(res.headers['x-version'] ?? '?');
-            seen[v] = (seen[v] ?? 0) + 1;
-            res.resume();
-            res.on('end', () => resolve());
-          })
-          .on('error', () => resolve());
-      });
-    }
-  };
-  const workers = Array.from({ length: 6 }, worker);
-  return async () => {
-    stop = true;
-    await Promise.all(workers);
-    agent.destroy();
-    return seen;
-  };
-}
-
 describe('deployments end to end on the host agent (real eds processes, real HTTP)', () => {
   beforeAll(async () => {
     // prod needs an approval: the first release goes out after alice approves it.
@@ -138,7 +109,7 @@ describe('deployments end to end on the host agent (real eds processes, real HTT
     );
     expect(paused.phase).toBe('PAUSED');
     const endpoint = paused.endpoints.web;
-    const stop = load(`${endpoint}/`);
+    const stop = startLoad(`${endpoint}/`);
     const result = await run(['approve', paused.id, '--by', 'alice']);
     const seen = await stop();
     expect(result.code).toBe(1);
@@ -179,7 +150,7 @@ describe('deployments end to end on the host agent (real eds processes, real HTT
         .some((m) => m.phase === 'Failed' && (m.value ?? 0) > 0.05),
     ).toBe(true);
     // After the rollback, every request is answered by stable.
-    const after = load(`${endpoint}/`);
+    const after = startLoad(`${endpoint}/`);
     await new Promise((r) => setTimeout(r, 500));
     const afterSeen = await after();
     expect(Object.keys(afterSeen)).toEqual(['1.0.0']);

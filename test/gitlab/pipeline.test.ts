@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eds } from '../helpers/eds.js';
 import { startGitLabEmulator, type GitLabEmulator } from '../emulators/gitlab/server.js';
-import { startLoad } from './load.js';
+import { startLoad } from '../helpers/load.js';
 import { createProject, EDS_COMMAND, gitlabCiLocal, jobJson } from './runner.js';
 
 /*
